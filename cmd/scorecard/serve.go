@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/scorecard/scorecard/internal/setup"
+	"github.com/scorecard/scorecard/pkg/pipeline"
+)
+
+// cmdServe is the local twin of the two Lambdas: MinIO posts S3-format
+// event notifications to /events (its webhook target) and each is handled by
+// the same Ingester.HandleS3Event the ingest Lambda runs; POST /close runs the
+// close as the scheduler would.
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	addr := fs.String("addr", "127.0.0.1:8787", "listen address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *storeSpec == "" || fs.NArg() > 0 {
+		return fmt.Errorf("%w: --store is required", errUsage)
+	}
+	st, err := setup.OpenStore(ctx, *storeSpec)
+	if err != nil {
+		return err
+	}
+	cfg := setup.Config(stderr, slog.LevelInfo)
+	h := NewServer(&pipeline.Ingester{Store: st, Config: cfg}, &pipeline.Closer{Store: st, Config: cfg}, cfg.Log)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	fmt.Fprintf(stdout, "listening on http://%s (POST /events, POST /close)\n", ln.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// NewServer returns the HTTP handler of `scorecard serve`.
+func NewServer(in *pipeline.Ingester, c *pipeline.Closer, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	var closeMu sync.Mutex // one close at a time per process; races across processes are handled by write-once
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("POST /events", func(w http.ResponseWriter, r *http.Request) {
+		var ev events.S3Event
+		if err := json.NewDecoder(io.LimitReader(r.Body, 8<<20)).Decode(&ev); err != nil {
+			http.Error(w, "bad event: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		// MinIO checks the target with an empty event at start-up.
+		if err := in.HandleS3Event(r.Context(), ev); err != nil {
+			log.Error("event failed; the sender will retry", "error", err)
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /close", func(w http.ResponseWriter, r *http.Request) {
+		var req pipeline.CloseRequest
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+			http.Error(w, "bad close request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		closeMu.Lock()
+		out, err := c.Handle(r.Context(), req)
+		closeMu.Unlock()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(out)
+	})
+	return mux
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Runs a local MinIO (an S3 server) for trying the pipeline on a laptop.
+#
+#   bash infra/minio.sh start DIR          start on a free port, data in DIR/data
+#   bash infra/minio.sh mb DIR BUCKET...   create buckets
+#   bash infra/minio.sh env DIR            print the AWS_* variables (source DIR/env)
+#   bash infra/minio.sh stop DIR           stop the server started in DIR
+#
+# start writes DIR/minio.pid, DIR/minio.log and DIR/env; then
+#   source DIR/env && scorecard ingest --store s3://BUCKET
+# talks to it. The credentials are MINIO_ROOT_USER / MINIO_ROOT_PASSWORD if
+# set, else scorecard / scorecard-local (a local server on 127.0.0.1 only).
+# The minio binary is $MINIO_BIN, else minio on PATH, else
+# $(go env GOPATH)/bin/minio (bash infra/install-tools.sh installs it).
+set -euo pipefail
+
+say() { printf 'minio.sh: %s\n' "$*"; }
+die() { printf 'minio.sh: error: %s\n' "$*" >&2; exit 1; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+find_minio() {
+	if [[ -n "${MINIO_BIN:-}" ]]; then
+		[[ -x "$MINIO_BIN" ]] || die "MINIO_BIN=$MINIO_BIN is not an executable"
+		echo "$MINIO_BIN"
+	elif command -v minio >/dev/null; then
+		command -v minio
+	elif command -v go >/dev/null && [[ -x "$(go env GOPATH | cut -d: -f1)/bin/minio" ]]; then
+		echo "$(go env GOPATH | cut -d: -f1)/bin/minio"
+	else
+		die "minio not found; run: bash infra/install-tools.sh"
+	fi
+}
+
+# port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port FROM: the first port from FROM up that nothing listens on.
+free_port() {
+	local p=$1
+	while port_in_use "$p"; do
+		p=$((p + 1))
+		((p < 65536)) || die "no free port"
+	done
+	echo "$p"
+}
+
+# running DIR: the PID in DIR/minio.pid is a live minio process.
+running() {
+	local pidfile="$1/minio.pid" pid
+	[[ -f "$pidfile" ]] || return 1
+	pid="$(cat "$pidfile")"
+	[[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+		[[ "$(ps -p "$pid" -o comm= 2>/dev/null)" == minio* ]]
+}
+
+# live ENDPOINT: the health check answers 200.
+live() {
+	curl --silent --fail --max-time 2 --output /dev/null "$1/minio/health/live"
+}
+
+cmd_start() {
+	local dir=$1
+	mkdir -p "$dir/data"
+	dir="$(cd "$dir" && pwd)"
+	if running "$dir"; then
+		say "already running (pid $(cat "$dir/minio.pid")); source $dir/env"
+		return
+	fi
+	local bin port console user pass endpoint
+	bin="$(find_minio)"
+	port="$(free_port 9000)"
+	console="$(free_port $((port + 1)))"
+	user="${MINIO_ROOT_USER:-scorecard}"
+	pass="${MINIO_ROOT_PASSWORD:-scorecard-local}"
+	endpoint="http://127.0.0.1:$port"
+	MINIO_ROOT_USER="$user" MINIO_ROOT_PASSWORD="$pass" MINIO_UPDATE=off \
+		nohup "$bin" server --address "127.0.0.1:$port" --console-address "127.0.0.1:$console" \
+		"$dir/data" >"$dir/minio.log" 2>&1 </dev/null &
+	echo $! >"$dir/minio.pid"
+	cat >"$dir/env" <<ENV
+export AWS_ENDPOINT_URL=$endpoint
+export AWS_ACCESS_KEY_ID=$user
+export AWS_SECRET_ACCESS_KEY=$pass
+export AWS_REGION=us-east-1
+ENV
+	local i
+	for ((i = 0; i < 300; i++)); do
+		if live "$endpoint"; then
+			say "started $bin (pid $(cat "$dir/minio.pid")) at $endpoint, console http://127.0.0.1:$console"
+			say "data in $dir/data, log in $dir/minio.log; now: source $dir/env"
+			return
+		fi
+		running "$dir" || break
+		sleep 0.1
+	done
+	tail -n 20 "$dir/minio.log" >&2 || true
+	cmd_stop "$dir" >/dev/null 2>&1 || true
+	die "minio did not become ready at $endpoint (log above: $dir/minio.log)"
+}
+
+cmd_stop() {
+	local dir=$1 pid i
+	if ! running "$dir"; then
+		rm -f "$dir/minio.pid"
+		say "not running in $dir"
+		return
+	fi
+	pid="$(cat "$dir/minio.pid")"
+	kill -TERM "$pid"
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		say "pid $pid ignored SIGTERM for 10s; killing it"
+		kill -KILL "$pid"
+	fi
+	rm -f "$dir/minio.pid"
+	say "stopped pid $pid"
+}
+
+cmd_env() {
+	[[ -f "$1/env" ]] || die "no $1/env; run: bash $0 start $1"
+	cat "$1/env"
+}
+
+cmd_mb() {
+	local dir=$1 bucket
+	shift
+	running "$dir" || die "not running in $dir; run: bash $0 start $dir"
+	# shellcheck disable=SC1091
+	source "$dir/env"
+	for bucket in "$@"; do
+		curl --silent --show-error --fail --max-time 10 --request PUT \
+			--aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+			"$AWS_ENDPOINT_URL/$bucket" || die "creating bucket $bucket failed"
+		say "created bucket $bucket"
+	done
+}
+
+(($# >= 2)) || usage
+case "$1" in
+start) cmd_start "$2" ;;
+stop) cmd_stop "$2" ;;
+env) cmd_env "$2" ;;
+mb) (($# >= 3)) || usage; dir=$2; shift 2; cmd_mb "$dir" "$@" ;;
+*) usage ;;
+esac

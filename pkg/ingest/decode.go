@@ -1,0 +1,568 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+)
+
+// Text encodings, as reported in FileInfo.Encoding.
+const (
+	encUTF8    = "utf-8"
+	encUTF8BOM = "utf-8-bom"
+	encGB18030 = "gb18030"
+	encUTF16LE = "utf-16le"
+	encUTF16BE = "utf-16be"
+)
+
+// sniffSize bounds the window the encoding is decided from, and the raw
+// buffer of the decoder: memory does not grow with the file.
+const sniffSize = 64 << 10
+
+type decMode int
+
+const (
+	modeASCII decMode = iota // ASCII so far: UTF-8 or GB18030 is decided at the first other byte
+	modeUTF8
+	modeGB18030
+	modeUTF16LE
+	modeUTF16BE
+)
+
+// decoder turns an export's bytes into UTF-8, whatever the encoding
+// detected, failing with a *FileError (not_text, mixed_encoding) rather
+// than producing garbled text. Reads from src that fail are returned as
+// they are (wrapped by the caller): they are not a property of the file.
+type decoder struct {
+	src     io.Reader
+	raw     []byte // raw[r:w] is read but not yet decoded
+	r, w    int
+	eof     bool
+	srcErr  error
+	mode    decMode
+	bom     bool
+	crOnly  bool  // old Mac line ends: '\r' becomes '\n'
+	line    int64 // newlines decoded so far
+	pending []byte
+	out     []byte
+	gb      transform.Transformer
+	gbRuns  gbRunChecker
+	err     error
+	started bool
+	empty   bool // the file has no byte besides a BOM
+}
+
+func newDecoder(src io.Reader, prefix []byte) *decoder {
+	d := &decoder{src: src, raw: make([]byte, sniffSize)}
+	d.w = copy(d.raw, prefix)
+	return d
+}
+
+// fill moves unread bytes to the front and reads more: until the buffer is
+// full or the source ends when full is set, else at least one byte.
+func (d *decoder) fill(full bool) {
+	if d.r > 0 {
+		d.w = copy(d.raw, d.raw[d.r:d.w])
+		d.r = 0
+	}
+	for d.w < len(d.raw) && !d.eof && d.srcErr == nil {
+		n, err := d.src.Read(d.raw[d.w:])
+		d.w += n
+		if errors.Is(err, io.EOF) {
+			d.eof = true
+		} else if err != nil {
+			d.srcErr = err
+		}
+		if n > 0 && !full {
+			return
+		}
+	}
+}
+
+// start reads the first window and detects a BOM, binary content and old
+// Mac line ends.
+func (d *decoder) start() error {
+	d.started = true
+	d.fill(true)
+	if d.srcErr != nil {
+		return d.srcErr
+	}
+	b := d.raw[:d.w]
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		d.mode, d.bom, d.r = modeUTF8, true, 3
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		d.mode, d.bom, d.r = modeUTF16LE, true, 2
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		d.mode, d.bom, d.r = modeUTF16BE, true, 2
+	}
+	if d.r == d.w {
+		d.empty = true
+		return nil
+	}
+	win := d.raw[d.r:d.w]
+	switch d.mode {
+	case modeUTF16LE, modeUTF16BE:
+		d.crOnly = utf16CROnly(win, d.mode == modeUTF16BE)
+		return nil
+	}
+	if i := bytes.IndexByte(win, 0); i >= 0 {
+		return fileErr(CodeNotText, 1+int64(bytes.Count(win[:i], []byte{'\n'})), "binary data (a NUL byte): not a CSV or text export")
+	}
+	ctrl := 0
+	for _, c := range win {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A || c == 0x7F {
+			ctrl++
+		}
+	}
+	if ctrl >= 4 && ctrl*100 > len(win) {
+		return fileErr(CodeNotText, 0, "binary data (%d control bytes in the first %d): not a CSV or text export", ctrl, len(win))
+	}
+	d.crOnly = bytes.IndexByte(win, '\n') < 0 && bytes.IndexByte(win, '\r') >= 0
+	return nil
+}
+
+// Encoding names the encoding detected so far.
+func (d *decoder) Encoding() string {
+	switch d.mode {
+	case modeGB18030:
+		return encGB18030
+	case modeUTF16LE:
+		return encUTF16LE
+	case modeUTF16BE:
+		return encUTF16BE
+	}
+	if d.bom {
+		return encUTF8BOM
+	}
+	return encUTF8
+}
+
+func (d *decoder) Read(p []byte) (int, error) {
+	for len(d.pending) == 0 {
+		if d.err != nil {
+			return 0, d.err
+		}
+		d.err = d.decodeMore()
+	}
+	n := copy(p, d.pending)
+	d.pending = d.pending[n:]
+	return n, nil
+}
+
+// decodeMore sets d.pending to the next decoded piece, or returns the
+// error that ends the stream.
+func (d *decoder) decodeMore() error {
+	if !d.started {
+		if err := d.start(); err != nil {
+			return err
+		}
+	}
+	if d.r == d.w {
+		if d.eof {
+			return d.finish()
+		}
+		if d.srcErr != nil {
+			return d.srcErr
+		}
+		d.fill(false)
+		if d.r == d.w {
+			return nil // loop again: eof or error now set
+		}
+	}
+	var err error
+	switch d.mode {
+	case modeASCII:
+		err = d.decodeASCII()
+	case modeUTF8:
+		err = d.decodeUTF8()
+	case modeGB18030:
+		err = d.decodeGB()
+	default:
+		err = d.decodeUTF16()
+	}
+	if err != nil {
+		return err
+	}
+	if d.crOnly {
+		for i, c := range d.pending {
+			if c == '\r' {
+				d.pending[i] = '\n'
+			}
+		}
+	}
+	d.line += int64(bytes.Count(d.pending, []byte{'\n'}))
+	return nil
+}
+
+func (d *decoder) finish() error {
+	if d.mode == modeGB18030 {
+		if bad, _ := d.gbRuns.end(); bad {
+			return d.mixed(d.gbRuns.runLine)
+		}
+	}
+	return io.EOF
+}
+
+// mixed is the mixed_encoding error at the 0-based decoded line.
+func (d *decoder) mixed(line int64) error {
+	return fileErr(CodeMixedEncoding, line+1, "the file mixes text encodings: it reads as %s before this line, but this line is not %s; re-save the whole export in one encoding", d.Encoding(), d.Encoding())
+}
+
+func (d *decoder) notText(line int64, what string) error {
+	return fileErr(CodeNotText, line+1, "%s: not a CSV or text export", what)
+}
+
+// decodeASCII passes ASCII bytes through; at the first other byte it
+// decides between UTF-8 and GB18030 from a window starting there.
+func (d *decoder) decodeASCII() error {
+	b := d.raw[d.r:d.w]
+	n := 0
+	for n < len(b) && b[n] < utf8.RuneSelf {
+		n++
+	}
+	if n > 0 {
+		if i := bytes.IndexByte(b[:n], 0); i >= 0 {
+			return d.notText(d.line+int64(bytes.Count(b[:i], []byte{'\n'})), "binary data (a NUL byte)")
+		}
+		d.pending = b[:n]
+		d.r += n
+		return nil
+	}
+	d.fill(true)
+	if d.srcErr != nil {
+		return d.srcErr
+	}
+	mode, rel, err := decideEncoding(d.raw[d.r:d.w], d.eof)
+	switch {
+	case errors.Is(err, errMixed):
+		d.mode = mode
+		return d.mixed(d.line + rel)
+	case err != nil:
+		return d.notText(d.line+rel, "the text is neither UTF-8 nor GB18030 (nor UTF-16 with a BOM)")
+	}
+	d.mode = mode
+	return nil // the next decodeMore decodes in the new mode
+}
+
+var errMixed = errors.New("mixed encodings")
+var errNeither = errors.New("neither encoding")
+
+// decideEncoding picks UTF-8 or GB18030 for a window that starts with a
+// non-ASCII byte. Valid UTF-8 wins; then valid GB18030 (with no line that
+// looks like UTF-8). When neither reads the whole window, the encoding that
+// reads further decides, and the file fails at the line where it stops
+// (mixed; the mode returned is the one that read further), unless neither
+// reads even the first line (not text).
+func decideEncoding(win []byte, atEOF bool) (decMode, int64, error) {
+	badU, okU := utf8BadLine(win, atEOF)
+	if okU {
+		return modeUTF8, 0, nil
+	}
+	badG, okG := gbBadLine(win, atEOF)
+	if okG {
+		return modeGB18030, 0, nil
+	}
+	switch {
+	case badU == 0 && badG == 0:
+		return 0, 0, errNeither
+	case badU >= badG:
+		return modeUTF8, badU, errMixed
+	default:
+		return modeGB18030, badG, errMixed
+	}
+}
+
+// utf8BadLine returns the 0-based line of the first invalid UTF-8 byte in
+// b, or ok when b is valid (an incomplete rune at the end counts as valid
+// unless atEOF).
+func utf8BadLine(b []byte, atEOF bool) (int64, bool) {
+	if !atEOF {
+		b = b[:utf8Cut(b)]
+	}
+	if utf8.Valid(b) {
+		return 0, true
+	}
+	i := firstInvalidUTF8(b)
+	return int64(bytes.Count(b[:i], []byte{'\n'})), false
+}
+
+// utf8Cut returns the length of b without a trailing incomplete rune.
+func utf8Cut(b []byte) int {
+	n := len(b)
+	for i := n - 1; i >= 0 && i >= n-utf8.UTFMax; i-- {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			return n
+		}
+		if utf8.RuneStart(c) {
+			if utf8.FullRune(b[i:]) {
+				return n
+			}
+			return i
+		}
+	}
+	return n
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// gbBadLine is utf8BadLine for GB18030: a byte sequence GB18030 does not
+// map, or a run that looks like UTF-8 Chinese (see gbRunChecker), is bad.
+func gbBadLine(b []byte, atEOF bool) (int64, bool) {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	out := make([]byte, 3*len(b)+8)
+	nDst, nSrc, _ := dec.Transform(out, b, atEOF)
+	first := int64(-1)
+	if i := bytes.Index(out[:nDst], []byte("\uFFFD")); i >= 0 {
+		first = int64(bytes.Count(out[:i], []byte{'\n'}))
+	}
+	var rc gbRunChecker
+	if bad, line := rc.scan(b[:nSrc]); bad && (first < 0 || line < first) {
+		first = line
+	}
+	if atEOF {
+		if bad, _ := rc.end(); bad && (first < 0 || rc.runLine < first) {
+			first = rc.runLine
+		}
+	}
+	if first < 0 {
+		return 0, true
+	}
+	return first, false
+}
+
+func (d *decoder) decodeUTF8() error {
+	b := d.raw[d.r:d.w]
+	n := len(b)
+	if !d.eof {
+		n = utf8Cut(b)
+		if n == 0 {
+			d.fill(false) // a rune split across reads
+			return nil
+		}
+	}
+	b = b[:n]
+	if !utf8.Valid(b) {
+		i := firstInvalidUTF8(b)
+		return d.mixed(d.line + int64(bytes.Count(b[:i], []byte{'\n'})))
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return d.notText(d.line+int64(bytes.Count(b[:i], []byte{'\n'})), "binary data (a NUL byte)")
+	}
+	d.pending = b
+	d.r += n
+	return nil
+}
+
+func (d *decoder) decodeGB() error {
+	if d.gb == nil {
+		d.gb = simplifiedchinese.GB18030.NewDecoder()
+		d.out = make([]byte, 3*len(d.raw)+8)
+		d.gbRuns.line = d.line
+	}
+	b := d.raw[d.r:d.w]
+	nDst, nSrc, err := d.gb.Transform(d.out, b, d.eof)
+	if err != nil && !errors.Is(err, transform.ErrShortSrc) {
+		return fmt.Errorf("decoding gb18030: %w", err)
+	}
+	if nSrc == 0 {
+		d.fill(false) // a character split across reads
+		return nil
+	}
+	out := d.out[:nDst]
+	if i := bytes.Index(out, []byte("\uFFFD")); i >= 0 {
+		return d.mixed(d.line + int64(bytes.Count(out[:i], []byte{'\n'})))
+	}
+	if i := bytes.IndexByte(b[:nSrc], 0); i >= 0 {
+		return d.notText(d.line+int64(bytes.Count(b[:i], []byte{'\n'})), "binary data (a NUL byte)")
+	}
+	if bad, line := d.gbRuns.scan(b[:nSrc]); bad {
+		return d.mixed(line)
+	}
+	d.pending = out
+	d.r += nSrc
+	return nil
+}
+
+// gbRunChecker finds UTF-8 Chinese text inside a GB18030 file. Such bytes
+// are often valid GB18030 too, so they would decode to garbage silently.
+// It looks at each run of bytes >= 0x80 (at most its first 4 KiB): the run
+// is taken for UTF-8 when it is valid UTF-8 made only of Chinese text
+// (CJK ideographs and punctuation, full-width forms, the middle dot) and,
+// read as GB18030, has a character outside GB2312 (where nearly all real
+// GBK text lies, and where UTF-8 Chinese lands more than 96% of the time
+// for two characters).
+type gbRunChecker struct {
+	run     []byte
+	runLen  int
+	runLine int64
+	line    int64
+}
+
+const maxRun = 4 << 10
+
+// scan feeds b; it reports the 0-based line of the first run found bad.
+func (c *gbRunChecker) scan(b []byte) (bool, int64) {
+	for _, x := range b {
+		if x >= utf8.RuneSelf {
+			if c.runLen == 0 {
+				c.runLine = c.line
+				c.run = c.run[:0]
+			}
+			if len(c.run) < maxRun {
+				c.run = append(c.run, x)
+			}
+			c.runLen++
+			continue
+		}
+		if c.runLen > 0 {
+			if c.looksUTF8() {
+				return true, c.runLine
+			}
+			c.runLen = 0
+		}
+		if x == '\n' {
+			c.line++
+		}
+	}
+	return false, 0
+}
+
+// end judges a run still open at the end of the file.
+func (c *gbRunChecker) end() (bool, int64) {
+	if c.runLen > 0 && c.looksUTF8() {
+		return true, c.runLine
+	}
+	return false, 0
+}
+
+func (c *gbRunChecker) looksUTF8() bool {
+	// A run of odd length ends in a GBK lead byte whose trail is ASCII
+	// (0x40-0x7E, or a GB18030 four-byte sequence), or in an invalid
+	// sequence, which the decoder reports itself.
+	if c.runLen%2 == 1 {
+		return false
+	}
+	r := c.run
+	u := r
+	if c.runLen > len(r) {
+		u = r[:utf8Cut(r)]
+	}
+	if len(u) < 3 {
+		return false
+	}
+	for i := 0; i < len(u); {
+		ru, size := utf8.DecodeRune(u[i:])
+		if !(size == 3 && chineseText(ru) || ru == '·') {
+			return false
+		}
+		i += size
+	}
+	for i := 0; i+1 < len(r); i += 2 {
+		lead, trail := r[i], r[i+1]
+		inGB2312 := (lead >= 0xA1 && lead <= 0xA9 || lead >= 0xB0 && lead <= 0xF7) && trail >= 0xA1 && trail <= 0xFE
+		if !inGB2312 {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) decodeUTF16() error {
+	be := d.mode == modeUTF16BE
+	b := d.raw[d.r:d.w]
+	if d.out == nil {
+		d.out = make([]byte, 0, 2*len(d.raw)+8)
+	}
+	out := d.out[:0]
+	line := d.line
+	i := 0
+	for i+1 < len(b) {
+		u := unit16(b[i:], be)
+		if u < 0xD800 || u > 0xDFFF {
+			if u == 0 {
+				return d.notText(line, "binary data (a NUL character)")
+			}
+			if u == '\n' {
+				line++
+			}
+			out = utf8.AppendRune(out, rune(u))
+			i += 2
+			continue
+		}
+		if u >= 0xDC00 {
+			return d.mixed(line) // a low surrogate alone
+		}
+		if i+3 >= len(b) {
+			if d.eof {
+				return d.mixed(line)
+			}
+			break // the pair continues in the next read
+		}
+		u2 := unit16(b[i+2:], be)
+		if u2 < 0xDC00 || u2 > 0xDFFF {
+			return d.mixed(line)
+		}
+		out = utf8.AppendRune(out, 0x10000+(rune(u)-0xD800)<<10+(rune(u2)-0xDC00))
+		i += 4
+	}
+	if i == 0 {
+		if d.eof {
+			return d.mixed(line) // an odd byte at the end
+		}
+		d.fill(false)
+		return nil
+	}
+	d.out = out
+	d.pending = out
+	d.r += i
+	return nil
+}
+
+func unit16(b []byte, be bool) uint16 {
+	if be {
+		return uint16(b[0])<<8 | uint16(b[1])
+	}
+	return uint16(b[1])<<8 | uint16(b[0])
+}
+
+// utf16CROnly reports whether a UTF-16 window has '\r' but no '\n'.
+func utf16CROnly(b []byte, be bool) bool {
+	cr := false
+	for i := 0; i+1 < len(b); i += 2 {
+		switch unit16(b[i:], be) {
+		case '\n':
+			return false
+		case '\r':
+			cr = true
+		}
+	}
+	return cr
+}
+
+// chineseText reports whether r is a rune of Chinese text that UTF-8
+// encodes in 3 bytes: CJK ideographs, CJK and general punctuation,
+// full-width forms.
+func chineseText(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF ||
+		r >= 0x3000 && r <= 0x303F || r >= 0x2000 && r <= 0x206F || r >= 0xFF00 && r <= 0xFFEF
+}

@@ -1,0 +1,74 @@
+// Package ingest turns one uploaded export (an io.Reader) into normalized
+// rows of the pkg/schema types, plus a typed RowError for every row it
+// rejects. It implements sections 3 and 4 of the product spec: it knows
+// nothing of S3 or Parquet.
+//
+// # Reading
+//
+// ReadTickets, ReadSurveys, ReadEvaluations and ReadRoster each stream a
+// whole file, calling accept for every good row and reject for every bad
+// one, in file order; RowsRead in the returned FileInfo is always accepted +
+// rejected. The row pointer passed to accept is reused for the next row
+// (copy it; a shallow copy is enough). A *FileError means the file cannot be
+// read at all, and rows already accepted must be discarded; any other error
+// comes from the reader or a callback.
+//
+// Formats: XLSX when the key ends in .xlsx/.xlsm or the content starts with
+// the ZIP signature (the first worksheet, read with excelize's streaming
+// rows after spooling to a temp file; Excel serial numbers in date columns
+// are dates in the 1900 or 1904 system, the fraction the time of day; cached
+// values, never formulas, are read); a legacy .xls is unsupported_format;
+// anything else is delimited text.
+//
+// Text: UTF-8 with or without BOM, GB18030/GBK and UTF-16 LE/BE with a BOM
+// are detected automatically, and decoded before fields are split. The
+// encoding is decided at the first non-ASCII byte from a window of at most
+// 64 KiB, then every later byte is checked while streaming: bytes invalid in
+// that encoding, or a run of UTF-8 Chinese inside a GB18030 file, fail the
+// file with mixed_encoding naming the line, so a row never holds garbled
+// text. NUL bytes or many control bytes mean not_text. Old Mac line ends
+// (CR only) are accepted. The delimiter (comma, tab or semicolon) is the one
+// most frequent outside quotes in the first non-blank line. Quoting follows
+// RFC 4180, newlines inside quoted fields included (RowError.Line is the
+// line where the record starts), leniently: a stray quote inside an
+// unquoted field is literal, and a quote left open at the end of the file
+// rejects that record as bad_quote. One record may hold up to 64 MiB;
+// beyond that the file fails with record_too_large. Memory does not grow
+// with the file.
+//
+// Rows: the first non-blank record is the header; fully blank records are
+// skipped and not counted. A record with fewer fields than the header, or
+// more with non-empty extra cells, is rejected as ragged_row (CSV only).
+//
+// # Headers
+//
+// Header texts and aliases are compared after NormalizeHeader (NFKC, lower
+// case, spaces collapsed, question numbers such as "3、" or "Q3." and
+// required markers such as "(必填)" or "*" stripped) and then with spaces,
+// underscores and hyphens removed. Each field matches its own name, the
+// built-in aliases of spec §3.1-3.4 and any extra aliases from
+// config/mapping.yaml (ParseAliases). A survey's rating column is otherwise
+// the first header containing 满意 or "satisf". Unknown columns, and repeated
+// columns of a field already matched, are listed in FileInfo.Ignored. A
+// missing required column fails the file with missing_column naming the
+// field and the aliases tried; a survey needs ticket_id or employee_id.
+//
+// # Values
+//
+// Timestamps: see ParseTimestamp; without an offset they are local time in
+// Options.Location (default Asia/Shanghai), stored as UTC truncated to
+// milliseconds. Dates (roster) are the local calendar date as schema DATE
+// days. Booleans: 是/否, Y/N, yes/no, true/false, 1/0, empty = false. Money:
+// yuan with at most 2 decimals, ¥ ￥ 元 and thousands separators stripped,
+// held exactly as int64 fen (never a float). Enumerations (status, category,
+// complaint outcome, rating words, evaluation kinds, survey method) follow
+// the spec; an unknown category, status, outcome, rating or kind rejects the
+// row, while free text (names, channel, complaint type, comments) never
+// does. Identifiers are trimmed and NFKC-normalized. Formula-looking text
+// (=, +, -, @) is kept as it is. An empty optional cell is null.
+//
+// Customer data: customer_id becomes customer_key = hex(HMAC-SHA256(secret,
+// id)) when Options.CustomerKeySecret is set (else null); customer names and
+// phones are recognized, dropped, and masked "***" in RowError.Record (as is
+// the id).
+package ingest

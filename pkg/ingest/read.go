@@ -1,0 +1,528 @@
+package ingest
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/scorecard/scorecard/pkg/schema"
+)
+
+// table yields the non-blank records of an export; the first is the header.
+type table interface {
+	// next returns the next non-blank record (cells valid until the next
+	// call) and the line (XLSX: sheet row) it starts on; io.EOF at the end.
+	next() ([]string, int64, error)
+	// badQuote reports whether the last record ended inside a quoted field.
+	badQuote() bool
+	close() error
+}
+
+// input is an opened export.
+type input struct {
+	tbl      table
+	dec      *decoder // nil for XLSX
+	xlsx     bool
+	date1904 bool
+	info     FileInfo
+}
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// open sniffs the format: XLSX by extension or ZIP magic, a legacy .xls
+// (OLE2) workbook is unsupported, anything else is read as text.
+func open(r io.Reader, key string) (*input, error) {
+	prefix := make([]byte, len(oleMagic))
+	n, err := io.ReadFull(r, prefix)
+	prefix = prefix[:n]
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	ext := strings.ToLower(path.Ext(key))
+	switch {
+	case n == 0:
+		return nil, fileErr(CodeEmptyFile, 0, "the file is empty")
+	case bytes.HasPrefix(prefix, oleMagic):
+		return nil, fileErr(CodeUnsupportedFormat, 0, "a legacy Excel .xls (or password-protected) workbook: save it as .xlsx or CSV")
+	case bytes.HasPrefix(prefix, zipMagic) || ext == ".xlsx" || ext == ".xlsm":
+		in := &input{xlsx: true, info: FileInfo{Format: "xlsx"}}
+		if !bytes.HasPrefix(prefix, zipMagic) {
+			return in, fileErr(CodeBadXLSX, 0, "named %s but not an XLSX workbook (no ZIP signature)", ext)
+		}
+		t, date1904, err := openXLSX(io.MultiReader(bytes.NewReader(prefix), r))
+		if err != nil {
+			return in, err
+		}
+		in.tbl, in.date1904 = t, date1904
+		return in, nil
+	}
+	dec := newDecoder(r, prefix)
+	sp := newSplitter(dec, ',')
+	sp.delim = sniffDelimiter(sp.br)
+	in := &input{dec: dec, tbl: &csvTable{sp: sp}, info: FileInfo{Format: "csv", Delimiter: string(sp.delim)}}
+	return in, nil
+}
+
+type csvTable struct{ sp *splitter }
+
+func (t *csvTable) next() ([]string, int64, error) {
+	for {
+		f, err := t.sp.next()
+		if errors.Is(err, errRecordTooLarge) {
+			return nil, t.sp.start, fileErr(CodeRecordTooLarge, t.sp.start, "a record longer than %d MiB (an unclosed quote?)", maxRecordBytes>>20)
+		}
+		if err != nil {
+			return nil, t.sp.start, err
+		}
+		if t.sp.badQuote || !isBlank(f) {
+			return f, t.sp.start, nil
+		}
+	}
+}
+
+func (t *csvTable) badQuote() bool { return t.sp.badQuote }
+func (t *csvTable) close() error   { return nil }
+
+// xlsxTable reads the first worksheet of a workbook spooled to a temp file
+// (a ZIP needs random access), with excelize's streaming row reader.
+type xlsxTable struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	tmp  string
+	row  int64
+}
+
+func openXLSX(r io.Reader) (t *xlsxTable, date1904 bool, err error) {
+	defer func() {
+		if p := recover(); p != nil { // a malformed workbook must not crash the reader
+			if t != nil {
+				t.close()
+			}
+			t, err = nil, fileErr(CodeBadXLSX, 0, "cannot open the workbook: %v", p)
+		}
+	}()
+	tmp, err := os.CreateTemp("", "ingest-*.xlsx")
+	if err != nil {
+		return nil, false, fmt.Errorf("spooling workbook: %w", err)
+	}
+	t = &xlsxTable{tmp: tmp.Name()}
+	_, err = io.Copy(tmp, r)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.close()
+		return nil, false, fmt.Errorf("spooling workbook: %w", err)
+	}
+	t.f, err = excelize.OpenFile(t.tmp)
+	if err != nil {
+		t.close()
+		return nil, false, fileErr(CodeBadXLSX, 0, "cannot open the workbook: %v", err)
+	}
+	sheets := t.f.GetSheetList()
+	if len(sheets) == 0 {
+		t.close()
+		return nil, false, fileErr(CodeBadXLSX, 0, "the workbook has no worksheet")
+	}
+	if t.rows, err = t.f.Rows(sheets[0]); err != nil {
+		t.close()
+		return nil, false, fileErr(CodeBadXLSX, 0, "cannot read worksheet %q: %v", sheets[0], err)
+	}
+	props, _ := t.f.GetWorkbookProps()
+	return t, props.Date1904 != nil && *props.Date1904, nil
+}
+
+func (t *xlsxTable) next() (cells []string, line int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cells, line, err = nil, t.row, fileErr(CodeBadXLSX, t.row, "cannot read the row: %v", p)
+		}
+	}()
+	for t.rows.Next() {
+		t.row++
+		cells, err := t.rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, t.row, fileErr(CodeBadXLSX, t.row, "cannot read the row: %v", err)
+		}
+		if !isBlank(cells) {
+			return cells, t.row, nil
+		}
+	}
+	if err := t.rows.Error(); err != nil {
+		return nil, t.row, fileErr(CodeBadXLSX, t.row, "cannot read the worksheet: %v", err)
+	}
+	return nil, t.row, io.EOF
+}
+
+func (t *xlsxTable) badQuote() bool { return false }
+
+func (t *xlsxTable) close() error {
+	if t.rows != nil {
+		_ = t.rows.Close()
+	}
+	if t.f != nil {
+		_ = t.f.Close()
+	}
+	return os.Remove(t.tmp)
+}
+
+// builder turns one record into a row of T, or records the row's problem
+// in c.err and returns nil.
+type builder[T any] interface {
+	build(c *rowCtx) *T
+}
+
+// readSource is the loop shared by the Read* functions.
+func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T], accept func(*T) error, reject func(*RowError) error) (info FileInfo, err error) {
+	in, err := open(r, opt.SourceKey)
+	if in != nil {
+		info = in.info
+		if in.tbl != nil {
+			defer in.tbl.close()
+		}
+		if in.dec != nil {
+			defer func() { info.Encoding = in.dec.Encoding() }()
+		}
+	}
+	if err != nil {
+		return info, wrapRead(opt.SourceKey, err)
+	}
+	header, hline, err := in.tbl.next()
+	if errors.Is(err, io.EOF) {
+		if in.dec != nil && in.dec.empty {
+			return info, fileErr(CodeEmptyFile, 0, "the file is empty")
+		}
+		return info, fileErr(CodeNoHeader, 0, "no header row: the file has only blank lines")
+	}
+	if err != nil {
+		return info, wrapRead(opt.SourceKey, err)
+	}
+	m, ferr := mapHeader(spec, header, opt.Aliases)
+	info.Mapping, info.Ignored = m.info, m.ignored
+	if ferr != nil {
+		ferr.Line = hline
+		ferr.Message = fmt.Sprintf("line %d: %s", hline, ferr.Message)
+		return info, ferr
+	}
+	c := &rowCtx{
+		key: opt.SourceKey, loc: opt.location(), m: m, spec: spec,
+		xlsx: in.xlsx, date1904: in.date1904,
+		uploaded: opt.UploadedAt.UTC().Truncate(time.Millisecond),
+		enums:    map[string]string{},
+	}
+	if len(opt.CustomerKeySecret) > 0 {
+		c.mac = hmac.New(sha256.New, opt.CustomerKeySecret)
+	}
+	for {
+		cells, line, err := in.tbl.next()
+		if errors.Is(err, io.EOF) {
+			return info, nil
+		}
+		if err != nil {
+			return info, wrapRead(opt.SourceKey, err)
+		}
+		info.RowsRead++
+		c.reset(cells, line, info.RowsRead)
+		var row *T
+		switch {
+		case in.tbl.badQuote():
+			c.failValue("", lastCell(cells), ReasonBadQuote)
+		case !in.xlsx && len(cells) < m.width:
+			c.failValue("", fmt.Sprintf("%d fields, the header has %d", len(cells), m.width), ReasonRaggedRow)
+		case !in.xlsx && !isBlank(cells[min(m.width, len(cells)):]):
+			c.failValue("", fmt.Sprintf("%d fields, the header has %d", len(cells), m.width), ReasonRaggedRow)
+		default:
+			row = b.build(c)
+		}
+		if row != nil {
+			if err := accept(row); err != nil {
+				return info, fmt.Errorf("reading %s: accepting row %d: %w", opt.SourceKey, info.RowsRead, err)
+			}
+			continue
+		}
+		if err := reject(c.rowError()); err != nil {
+			return info, fmt.Errorf("reading %s: rejecting row %d: %w", opt.SourceKey, info.RowsRead, err)
+		}
+	}
+}
+
+// wrapRead passes a *FileError through and wraps a read error.
+func wrapRead(key string, err error) error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return fmt.Errorf("reading %s: %w", key, err)
+}
+
+func lastCell(cells []string) string {
+	if len(cells) == 0 {
+		return ""
+	}
+	return cells[len(cells)-1]
+}
+
+// rowCtx is the record being built, with helpers that parse a field and
+// remember the row's first problem.
+type rowCtx struct {
+	key      string
+	loc      *time.Location
+	m        *mapping
+	spec     *sourceSpec
+	xlsx     bool
+	date1904 bool
+	uploaded time.Time
+	mac      hash.Hash
+	macBuf   []byte
+	enums    map[string]string
+
+	cells     []string
+	line, row int64
+	err       *RowError
+}
+
+func (c *rowCtx) reset(cells []string, line, row int64) {
+	c.cells, c.line, c.row, c.err = cells, line, row, nil
+}
+
+func (c *rowCtx) lineage() schema.Lineage {
+	return schema.Lineage{SourceKey: c.key, SourceRow: c.row, SourceUploadedAt: c.uploaded}
+}
+
+// has reports whether the field's column exists.
+func (c *rowCtx) has(f int) bool { return c.m.col[f] >= 0 }
+
+// str returns the field's trimmed cell ("" when the column is missing).
+func (c *rowCtx) str(f int) string {
+	j := c.m.col[f]
+	if j < 0 || j >= len(c.cells) {
+		return ""
+	}
+	return trimSpace(c.cells[j])
+}
+
+// fail records reason for field f with the field's cell, and returns false.
+func (c *rowCtx) fail(f int, reason string) bool {
+	return c.failValue(c.spec.fields[f].name, c.str(f), reason)
+}
+
+func (c *rowCtx) failValue(field, value, reason string) bool {
+	if c.err == nil {
+		c.err = &RowError{Field: field, Value: truncateRunes(value, maxErrorValue), Reason: reason}
+	}
+	return false
+}
+
+// rowError completes the row's error with its position and masked record.
+func (c *rowCtx) rowError() *RowError {
+	e := c.err
+	e.Source, e.Line, e.Row = c.key, c.line, c.row
+	e.Record = make(map[string]string, len(c.cells))
+	for j, v := range c.cells {
+		name := fmt.Sprintf("(column %d)", j+1)
+		masked := false
+		if j < len(c.m.names) {
+			name, masked = c.m.names[j], c.m.masked[j]
+		}
+		if masked && trimSpace(v) != "" {
+			v = "***"
+		}
+		e.Record[name] = truncateRunes(v, maxRecordValue)
+	}
+	if e.Field != "" {
+		if f := c.spec.field(e.Field); f >= 0 && c.m.col[f] >= 0 && c.m.masked[c.m.col[f]] {
+			e.Value = "***"
+		}
+	}
+	return e
+}
+
+// id returns an identifier: trimmed, NFKC-normalized when not ASCII (so
+// full-width digits match), "" when empty.
+func (c *rowCtx) id(f int) string {
+	s := c.str(f)
+	if !isASCII(s) {
+		s = trimSpace(nfkc(s))
+	}
+	return s
+}
+
+// requiredID is id, failing required_empty when empty.
+func (c *rowCtx) requiredID(f int) (string, bool) {
+	s := c.id(f)
+	if s == "" {
+		return "", c.fail(f, ReasonRequiredEmpty)
+	}
+	return s, true
+}
+
+// enum returns the normalized form of an enumerated cell, memoized: exports
+// repeat a handful of values.
+func (c *rowCtx) enum(s string) string {
+	if v, ok := c.enums[s]; ok {
+		return v
+	}
+	v := normalizeValue(s)
+	if len(c.enums) < 4096 {
+		c.enums[strings.Clone(s)] = v
+	}
+	return v
+}
+
+// timestamp parses a timestamp cell (in XLSX also an Excel serial).
+func (c *rowCtx) timestamp(s string) (time.Time, bool) {
+	if t, ok := parseTime(s, c.loc); ok {
+		return t, true
+	}
+	if c.xlsx {
+		return parseExcelSerial(xlsxNumber(s), c.loc, c.date1904)
+	}
+	return time.Time{}, false
+}
+
+func (c *rowCtx) requiredTime(f int) (time.Time, bool) {
+	s := c.str(f)
+	if s == "" {
+		return time.Time{}, c.fail(f, ReasonRequiredEmpty)
+	}
+	t, ok := c.timestamp(s)
+	if !ok {
+		return t, c.fail(f, ReasonBadTimestamp)
+	}
+	return t, true
+}
+
+// optTime parses an optional timestamp into *dst; nil when empty.
+func (c *rowCtx) optTime(f int, dst *time.Time) (*time.Time, bool) {
+	s := c.str(f)
+	if s == "" {
+		return nil, true
+	}
+	t, ok := c.timestamp(s)
+	if !ok {
+		return nil, c.fail(f, ReasonBadTimestamp)
+	}
+	*dst = t
+	return dst, true
+}
+
+// optDate parses an optional date (DATE days of the local date).
+func (c *rowCtx) optDate(f int, dst *int32) (*int32, bool) {
+	s := c.str(f)
+	if s == "" {
+		return nil, true
+	}
+	t, ok := c.timestamp(s)
+	if !ok {
+		return nil, c.fail(f, ReasonBadTimestamp)
+	}
+	*dst = schema.DayNumber(t.In(c.loc))
+	return dst, true
+}
+
+// number prepares a numeric cell: XLSX stores binary floats, so a value
+// such as 0.30000000000000004 or 1.5E-2 is read as Excel shows it (15
+// significant digits).
+func (c *rowCtx) number(s string) string {
+	if c.xlsx {
+		return xlsxNumber(s)
+	}
+	return s
+}
+
+// optMoney parses an optional amount in yuan into fen; nil when empty.
+func (c *rowCtx) optMoney(f int, dst *int64) (*int64, bool) {
+	s := c.str(f)
+	if s == "" {
+		return nil, true
+	}
+	v, err := parseDecimal2(c.number(s), true)
+	if err != nil {
+		return nil, c.fail(f, ReasonBadNumber)
+	}
+	*dst = v
+	return dst, true
+}
+
+// optText returns a free-text cell (trimmed) in *dst; nil when empty.
+func (c *rowCtx) optText(f int, dst *string) *string {
+	s := c.str(f)
+	if s == "" {
+		return nil
+	}
+	*dst = s
+	return dst
+}
+
+// customerKey returns hex(HMAC-SHA256(secret, id)), or nil without a
+// secret or an id.
+func (c *rowCtx) customerKey(f int, dst *string) *string {
+	if c.mac == nil {
+		return nil
+	}
+	s := c.str(f)
+	if s == "" {
+		return nil
+	}
+	c.mac.Reset()
+	c.mac.Write([]byte(s))
+	c.macBuf = c.mac.Sum(c.macBuf[:0])
+	*dst = hex.EncodeToString(c.macBuf)
+	return dst
+}
+
+// xlsxNumber rewrites a raw XLSX number with an exponent or more than 15
+// significant digits the way Excel displays it; anything else is returned
+// as it is.
+func xlsxNumber(s string) string {
+	if s == "" || len(s) > 40 {
+		return s
+	}
+	sig, exp := 0, false
+	leading := true
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case isDigit(ch):
+			if ch != '0' || !leading {
+				leading = false
+				sig++
+			}
+		case ch == '.' || ch == '-' || ch == '+':
+		case ch == 'e' || ch == 'E':
+			exp = true
+		default:
+			return s
+		}
+	}
+	if !exp && sig <= 15 {
+		return s
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// responseID is the id of a survey response without one: the first 16 hex
+// digits of sha256(source key, NUL, row number).
+func responseID(key string, row int64) string {
+	sum := sha256.Sum256([]byte(key + "\x00" + strconv.FormatInt(row, 10)))
+	return hex.EncodeToString(sum[:8])
+}

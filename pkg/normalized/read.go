@@ -1,0 +1,176 @@
+package normalized
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// ReadBatchRows is the number of rows Read hands to its callback at a time
+// (the last batch may be shorter).
+const ReadBatchRows = 1024
+
+// Verify reads the whole file back with parquet-go before it is published:
+// the size and SHA-256 must match f, the schema must equal
+// parquet.SchemaOf(new(T)) (names, order, physical and logical types,
+// optionality), the footer's row count and the rows actually decoded must
+// equal f.Rows, and every page must decode (parquet-go checks the page CRCs).
+func Verify[T any](f File) error {
+	fh, err := os.Open(f.Path)
+	if err != nil {
+		return fmt.Errorf("verifying %s: %w", f.Path, err)
+	}
+	defer fh.Close()
+
+	sum := sha256.New()
+	n, err := io.Copy(sum, fh)
+	if err != nil {
+		return fmt.Errorf("verifying %s: hashing: %w", f.Path, err)
+	}
+	if n != f.Bytes {
+		return fmt.Errorf("verifying %s: size is %d bytes, want %d", f.Path, n, f.Bytes)
+	}
+	if got := hex.EncodeToString(sum.Sum(nil)); got != f.SHA256 {
+		return fmt.Errorf("verifying %s: sha256 is %s, want %s", f.Path, got, f.SHA256)
+	}
+
+	pf, err := parquet.OpenFile(fh, n)
+	if err != nil {
+		return fmt.Errorf("verifying %s: opening parquet: %w", f.Path, err)
+	}
+	want := parquet.SchemaOf(new(T))
+	if !parquet.EqualNodes(pf.Schema(), want) {
+		return fmt.Errorf("verifying %s: schema differs from %s:\nfile: %s\nwant: %s", f.Path, want.Name(), pf.Schema(), want)
+	}
+	if pf.NumRows() != f.Rows {
+		return fmt.Errorf("verifying %s: footer says %d rows, want %d", f.Path, pf.NumRows(), f.Rows)
+	}
+	var groupRows int64
+	for _, rg := range pf.RowGroups() {
+		groupRows += rg.NumRows()
+	}
+	if groupRows != f.Rows {
+		return fmt.Errorf("verifying %s: row groups hold %d rows, want %d", f.Path, groupRows, f.Rows)
+	}
+	var read int64
+	err = readFile(pf, func(rows []T) error {
+		read += int64(len(rows))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("verifying %s: %w", f.Path, err)
+	}
+	if read != f.Rows {
+		return fmt.Errorf("verifying %s: decoded %d rows, want %d", f.Path, read, f.Rows)
+	}
+	return nil
+}
+
+// Read streams the rows of a Parquet object to batch, ReadBatchRows at a
+// time, in file order. Only the columns of T are read (pages of other columns
+// are never fetched), so T may be a narrower struct holding a subset of the
+// file's columns. Each column of T must have the file's physical and logical
+// type, and may be required only where the file's is; an optional column of T
+// missing from the file reads as null. Anything else is an error naming the
+// column (parquet-go would otherwise convert values silently).
+//
+// The slice passed to batch is reused for the next batch; the values in it
+// (strings, pointers) are not, so rows may be copied out and kept. An error
+// returned by batch stops the read and is returned as is.
+func Read[T any](r io.ReaderAt, size int64, batch func([]T) error) error {
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return fmt.Errorf("opening parquet: %w", err)
+	}
+	return readFile(pf, batch)
+}
+
+func readFile[T any](pf *parquet.File, batch func([]T) error) (err error) {
+	rd, err := newReader[T](pf)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := rd.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing parquet reader: %w", cerr)
+		}
+	}()
+	buf := make([]T, ReadBatchRows)
+	var total int64
+	for {
+		clear(buf) // the reader must not write into values the caller kept
+		n, rerr := rd.Read(buf)
+		if n > 0 {
+			total += int64(n)
+			if berr := batch(buf[:n]); berr != nil {
+				return berr
+			}
+		}
+		if errors.Is(rerr, io.EOF) {
+			if total != pf.NumRows() {
+				return fmt.Errorf("reading parquet rows: got %d rows, footer says %d", total, pf.NumRows())
+			}
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("reading parquet rows after row %d: %w", total, rerr)
+		}
+		if n == 0 {
+			return fmt.Errorf("reading parquet rows after row %d: no progress", total)
+		}
+	}
+}
+
+// newReader opens a typed reader. It refuses a T whose columns do not match
+// the file's (parquet-go would silently convert, say, an int32 column into a
+// string field), and turns parquet-go's panics into an error.
+func newReader[T any](pf *parquet.File) (rd *parquet.GenericReader[T], err error) {
+	if err := compatible(parquet.SchemaOf(new(T)), pf.Schema()); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			rd, err = nil, fmt.Errorf("reading parquet as %T: %v", *new(T), p)
+		}
+	}()
+	return parquet.NewGenericReader[T](pf), nil
+}
+
+// compatible checks that every column of want can be read from the file
+// schema: same physical and logical type, and not required in want where the
+// file may hold nulls. A column missing from the file is allowed when it is
+// optional in want (it reads as null), so a newer row type with an added
+// optional column can read older files.
+func compatible(want, file *parquet.Schema) error {
+	for _, path := range want.Columns() {
+		w, _ := want.Lookup(path...)
+		f, ok := file.Lookup(path...)
+		name := strings.Join(path, ".")
+		switch {
+		case !ok && w.MaxDefinitionLevel == 0:
+			return fmt.Errorf("reading parquet as %s: required column %s is not in the file", want.Name(), name)
+		case !ok:
+			continue
+		case w.MaxRepetitionLevel != f.MaxRepetitionLevel:
+			return fmt.Errorf("reading parquet as %s: column %s is repeated in one and not the other", want.Name(), name)
+		case !parquet.EqualTypes(w.Node.Type(), f.Node.Type()):
+			return fmt.Errorf("reading parquet as %s: column %s is %s in the file, want %s", want.Name(), name, typeString(f.Node.Type()), typeString(w.Node.Type()))
+		case w.MaxDefinitionLevel < f.MaxDefinitionLevel:
+			return fmt.Errorf("reading parquet as %s: column %s is optional in the file but required in the row type", want.Name(), name)
+		}
+	}
+	return nil
+}
+
+func typeString(t parquet.Type) string {
+	if lt := t.LogicalType(); lt != nil {
+		return t.Kind().String() + " " + lt.String()
+	}
+	return t.Kind().String()
+}

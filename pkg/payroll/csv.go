@@ -1,0 +1,222 @@
+package payroll
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/scorecard/scorecard/pkg/schema"
+)
+
+// bom is the UTF-8 byte-order mark. Excel needs it to open a UTF-8 CSV
+// with Chinese names correctly instead of guessing the ANSI code page.
+const bom = "\uFEFF"
+
+// WriteCSV writes salary_multipliers.csv:
+//
+//   - UTF-8 with a byte-order mark, records ending in CRLF ("\r\n", what
+//     Excel itself writes and what RFC 4180 specifies), fields quoted per
+//     RFC 4180 by encoding/csv where needed; a line break inside a quoted
+//     cell is written as it is;
+//   - the header row exactly schema.PayrollCSVHeader, then the rows in the
+//     given order (Rows returns them sorted by employee_id);
+//   - score and multiplier with exactly two decimals ("92.50", "1.20"),
+//     money in yuan with exactly two decimals ("6000.00"), an empty cell
+//     for an unknown (null) value;
+//   - text cells (month, employee_id, employee_name, team, band) that
+//     start with = + - @, a tab or a carriage return are prefixed with an
+//     apostrophe so a spreadsheet shows them as text instead of running
+//     them as a formula ("=HYPERLINK(…)" → "'=HYPERLINK(…)"). A text cell
+//     that itself starts with an apostrophe gets one more, so ReadCSV can
+//     always strip exactly one and the file round-trips.
+//
+// The CSV has no version column (its key, v<N>/, says it).
+func WriteCSV(w io.Writer, rows []schema.PayrollRow) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString(bom); err != nil {
+		return fmt.Errorf("writing payroll CSV: %w", err)
+	}
+	lw := lineWriter{out: bw}
+	if err := lw.write(schema.PayrollCSVHeader); err != nil {
+		return fmt.Errorf("writing payroll CSV header: %w", err)
+	}
+	rec := make([]string, len(schema.PayrollCSVHeader))
+	for _, r := range rows {
+		rec[0] = escapeText(r.Month)
+		rec[1] = escapeText(r.EmployeeID)
+		rec[2] = escapeText(deref(r.EmployeeName))
+		rec[3] = escapeText(deref(r.Team))
+		rec[4] = FormatCenti(r.ScoreCenti)
+		rec[5] = escapeText(r.Band)
+		rec[6] = FormatCenti(r.MultiplierCenti)
+		rec[7] = formatOptionalFen(r.PerformancePayFen)
+		rec[8] = formatOptionalFen(r.PayoutFen)
+		if err := lw.write(rec); err != nil {
+			return fmt.Errorf("writing payroll CSV row for employee %s: %w", r.EmployeeID, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing payroll CSV: %w", err)
+	}
+	return nil
+}
+
+// lineWriter writes CSV records ending in CRLF. csv.Writer's UseCRLF would
+// also turn a line feed inside a quoted cell into CRLF and drop a lone
+// carriage return from a cell; here cells are written as they are (quoted
+// where needed) and only the record ends in "\r\n".
+type lineWriter struct {
+	out io.Writer
+	buf bytes.Buffer
+	cw  *csv.Writer
+}
+
+func (l *lineWriter) write(rec []string) error {
+	if l.cw == nil {
+		l.cw = csv.NewWriter(&l.buf)
+	}
+	l.buf.Reset()
+	if err := l.cw.Write(rec); err != nil {
+		return err
+	}
+	l.cw.Flush()
+	if err := l.cw.Error(); err != nil {
+		return err
+	}
+	b := l.buf.Bytes()
+	b = append(b[:len(b)-1], '\r', '\n') // csv.Writer ends a record in "\n"
+	_, err := l.out.Write(b)
+	return err
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func formatOptionalFen(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return FormatFen(*p)
+}
+
+// escapeText guards a text cell against formula injection (see WriteCSV).
+func escapeText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return "'" + s
+	}
+	return s
+}
+
+// unescapeText undoes escapeText.
+func unescapeText(s string) string {
+	return strings.TrimPrefix(s, "'")
+}
+
+// ReadCSV reads what WriteCSV wrote: it strips the byte-order mark (if
+// any), checks the header is exactly schema.PayrollCSVHeader, and strips
+// the apostrophe WriteCSV put before text cells. Empty cells of
+// employee_name, team, performance_pay and payout are null. The CSV has no
+// version column, so Version is 0 in every row: the caller knows it from
+// the key. As encoding/csv reads, a CR LF inside a quoted cell reads back
+// as LF. A malformed cell is an error naming the line and column: this
+// reads the pipeline's own output, which is never expected to be wrong.
+func ReadCSV(r io.Reader) ([]schema.PayrollRow, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
+		if _, err := br.Discard(len(bom)); err != nil {
+			return nil, fmt.Errorf("reading payroll CSV: %w", err)
+		}
+	}
+	cr := csv.NewReader(br)
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("reading payroll CSV: empty file, no header")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading payroll CSV header: %w", err)
+	}
+	if len(header) != len(schema.PayrollCSVHeader) {
+		return nil, fmt.Errorf("reading payroll CSV header: %d columns, want %d (%s)", len(header), len(schema.PayrollCSVHeader), strings.Join(schema.PayrollCSVHeader, ","))
+	}
+	for i, h := range header {
+		if h != schema.PayrollCSVHeader[i] {
+			return nil, fmt.Errorf("reading payroll CSV header: column %d is %q, want %q", i+1, h, schema.PayrollCSVHeader[i])
+		}
+	}
+	var rows []schema.PayrollRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading payroll CSV: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		row, err := parseRecord(rec)
+		if err != nil {
+			return nil, fmt.Errorf("reading payroll CSV line %d: %w", line, err)
+		}
+		rows = append(rows, row)
+	}
+}
+
+// parseRecord turns one CSV record (in PayrollCSVHeader order) into a row.
+func parseRecord(rec []string) (schema.PayrollRow, error) {
+	var r schema.PayrollRow
+	r.Month = unescapeText(rec[0])
+	r.EmployeeID = unescapeText(rec[1])
+	if r.EmployeeID == "" {
+		return r, errors.New("employee_id: empty")
+	}
+	r.EmployeeName = optionalText(rec[2])
+	r.Team = optionalText(rec[3])
+	var err error
+	if r.ScoreCenti, err = parseCenti(rec[4]); err != nil {
+		return r, fmt.Errorf("score: %w", err)
+	}
+	r.Band = unescapeText(rec[5])
+	if r.MultiplierCenti, err = parseCenti(rec[6]); err != nil {
+		return r, fmt.Errorf("multiplier: %w", err)
+	}
+	if r.PerformancePayFen, err = parseOptionalFen(rec[7]); err != nil {
+		return r, fmt.Errorf("performance_pay: %w", err)
+	}
+	if r.PayoutFen, err = parseOptionalFen(rec[8]); err != nil {
+		return r, fmt.Errorf("payout: %w", err)
+	}
+	return r, nil
+}
+
+// optionalText reads a nullable text cell: empty (also after removing the
+// apostrophe) is null.
+func optionalText(cell string) *string {
+	s := unescapeText(cell)
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func parseOptionalFen(s string) (*int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := parseCenti(s)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -1,0 +1,48 @@
+package payroll_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/scorecard/scorecard/pkg/payroll"
+	"github.com/scorecard/scorecard/pkg/schema"
+)
+
+func ExampleWriteCSV() {
+	name, team := "张三", "华东"
+	pay := int64(600000) // 6000.00 yuan
+	cards := []schema.Scorecard{
+		{EmployeeID: "E002", EmployeeName: &name, Team: &team, ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: &pay},
+		{EmployeeID: "E001", ScoreCenti: 6875, Band: "D", MultiplierCenti: 50}, // no roster pay: empty cells
+		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true},
+	}
+	var buf bytes.Buffer
+	if err := payroll.WriteCSV(&buf, payroll.Rows("2026-09", 1, cards)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	out := buf.String()
+	fmt.Println("BOM:", strings.HasPrefix(out, "\uFEFF"), "CRLF:", strings.Count(out, "\r\n"))
+	os.Stdout.WriteString(strings.ReplaceAll(strings.TrimPrefix(out, "\uFEFF"), "\r\n", "\n"))
+	// Output:
+	// BOM: true CRLF: 3
+	// month,employee_id,employee_name,team,score,band,multiplier,performance_pay,payout
+	// 2026-09,E001,,,68.75,D,0.50,,
+	// 2026-09,E002,张三,华东,92.50,A,1.20,6000.00,7200.00
+}
+
+func ExampleDiff() {
+	v1 := []schema.PayrollRow{{EmployeeID: "E001", ScoreCenti: 8950, Band: "B", MultiplierCenti: 100}}
+	v2 := []schema.PayrollRow{{EmployeeID: "E001", ScoreCenti: 9010, Band: "A", MultiplierCenti: 120}}
+	for _, c := range payroll.Diff(v1, v2) {
+		for _, f := range c.Fields {
+			fmt.Printf("%s %s %s: %s -> %s\n", c.EmployeeID, c.Kind, f.Field, f.Before, f.After)
+		}
+	}
+	// Output:
+	// E001 changed score: 89.50 -> 90.10
+	// E001 changed band: B -> A
+	// E001 changed multiplier: 1.00 -> 1.20
+}

@@ -1,0 +1,155 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/scorecard/scorecard/pkg/calendar"
+	"github.com/scorecard/scorecard/pkg/payroll"
+	"github.com/scorecard/scorecard/pkg/policy"
+	"github.com/scorecard/scorecard/pkg/score"
+)
+
+// CloseReport summarizes a close for the people who run it: written as
+// reports/close/month=M/v<N>.json and .md when a version is published, and
+// returned (printed by the CLI) on every run.
+type CloseReport struct {
+	Month           string `json:"month"`
+	Status          string `json:"status"`
+	Version         int32  `json:"version"`
+	PreviousVersion *int32 `json:"previous_version,omitempty"`
+	Policy          struct {
+		ID     string `json:"id"`
+		SHA256 string `json:"sha256"`
+	} `json:"policy"`
+	EmployeesScored     int              `json:"employees_scored"`
+	PayrollRows         int              `json:"payroll_rows"`
+	BandCounts          map[string]int   `json:"band_counts"`
+	TotalPayout         string           `json:"total_payout"`
+	PooledSatisfaction  string           `json:"pooled_satisfaction"`
+	UnattributedSurveys []string         `json:"unattributed_surveys"`
+	NotOnRoster         []string         `json:"not_on_roster"`
+	Quarantined         []QuarantineLine `json:"quarantined"`
+	InputObjects        int              `json:"input_objects"`
+	PartitionsRead      []string         `json:"partitions_read"`
+	Changes             []payroll.Change `json:"changes,omitempty"`
+}
+
+// QuarantineLine counts the rows rejected from one input export.
+type QuarantineLine struct {
+	SourceKey string           `json:"source_key"`
+	Rejected  int64            `json:"rejected"`
+	ByReason  map[string]int64 `json:"by_reason"`
+}
+
+func newCloseReport(month calendar.Month, pol *policy.Policy, res *score.Result, in *closeInputs) *CloseReport {
+	r := &CloseReport{
+		Month:               month.String(),
+		EmployeesScored:     len(res.Cards),
+		BandCounts:          res.BandCounts,
+		TotalPayout:         payroll.FormatFen(res.TotalPayoutFen),
+		PooledSatisfaction:  res.PooledSatisfactionText(),
+		UnattributedSurveys: nonNil(res.Unattributed),
+		NotOnRoster:         nonNil(res.NotOnRoster),
+		Quarantined:         in.quarantined,
+		InputObjects:        len(in.objects),
+		PartitionsRead:      in.partitions,
+	}
+	r.Policy.ID, r.Policy.SHA256 = pol.ID, pol.SHA256
+	for _, c := range res.Cards {
+		if !c.Scorecard.NotOnRoster {
+			r.PayrollRows++
+		}
+	}
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// quarantineCounts reads the ingest reports of the exports that fed the month.
+func (c *Closer) quarantineCounts(ctx context.Context, in *closeInputs) error {
+	for _, key := range sortedKeys(in.sourceKeys) {
+		data, err := readOptional(ctx, c.Store, IngestReportKey(key))
+		if err != nil {
+			return err
+		}
+		if data == nil {
+			continue
+		}
+		var rep IngestReport
+		if err := json.Unmarshal(data, &rep); err != nil {
+			return fmt.Errorf("reading %s: %w", IngestReportKey(key), err)
+		}
+		if rep.Rejected > 0 {
+			in.quarantined = append(in.quarantined, QuarantineLine{SourceKey: key, Rejected: rep.Rejected, ByReason: rep.RejectedByReason})
+		}
+	}
+	if in.quarantined == nil {
+		in.quarantined = []QuarantineLine{}
+	}
+	return nil
+}
+
+// Markdown renders the report for people.
+func (r *CloseReport) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Monthly close %s — v%d (%s)\n\n", r.Month, r.Version, r.Status)
+	fmt.Fprintf(&b, "- Policy: `%s` (sha256 `%s`)\n", r.Policy.ID, r.Policy.SHA256)
+	fmt.Fprintf(&b, "- Employees scored: %d; on the payroll table: %d\n", r.EmployeesScored, r.PayrollRows)
+	fmt.Fprintf(&b, "- Total payout: %s\n", r.TotalPayout)
+	fmt.Fprintf(&b, "- Pooled satisfaction: %s\n", r.PooledSatisfaction)
+	fmt.Fprintf(&b, "- Input objects read: %d\n", r.InputObjects)
+	if r.PreviousVersion != nil {
+		fmt.Fprintf(&b, "- Replaces: v%d\n", *r.PreviousVersion)
+	}
+	b.WriteString("\n## Bands\n\n| band | employees |\n|---|---|\n")
+	bands := make([]string, 0, len(r.BandCounts))
+	for k := range r.BandCounts {
+		bands = append(bands, k)
+	}
+	sort.Strings(bands)
+	for _, k := range bands {
+		fmt.Fprintf(&b, "| %s | %d |\n", k, r.BandCounts[k])
+	}
+	fmt.Fprintf(&b, "\n## Not on the roster (not paid from this table)\n\n%s\n", bullet(r.NotOnRoster))
+	fmt.Fprintf(&b, "\n## Surveys not attributed to anyone\n\n%s\n", bullet(r.UnattributedSurveys))
+	b.WriteString("\n## Rows quarantined from this month's inputs\n\n")
+	if len(r.Quarantined) == 0 {
+		b.WriteString("none\n")
+	} else {
+		b.WriteString("| export | rejected | reasons |\n|---|---|---|\n")
+		for _, q := range r.Quarantined {
+			var rs []string
+			for _, k := range sortedKeys(q.ByReason) {
+				rs = append(rs, fmt.Sprintf("%s %d", k, q.ByReason[k]))
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s |\n", q.SourceKey, q.Rejected, strings.Join(rs, ", "))
+		}
+	}
+	if len(r.Changes) > 0 {
+		b.WriteString("\n## Changes from the previous version\n\n| employee | change | details |\n|---|---|---|\n")
+		for _, ch := range r.Changes {
+			var fs []string
+			for _, f := range ch.Fields {
+				fs = append(fs, fmt.Sprintf("%s %s → %s", f.Field, f.Before, f.After))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", ch.EmployeeID, ch.Kind, strings.Join(fs, "; "))
+		}
+	}
+	return b.String()
+}
+
+func bullet(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return "- " + strings.Join(items, "\n- ")
+}

@@ -1,0 +1,236 @@
+// Package schema defines the rows the pipeline stores as Parquet: the four
+// normalized datasets (tickets, surveys, evaluations, roster), the two
+// scorecard tables and the payroll table.
+//
+// These struct tags are the one source of truth for column names and types:
+// the Parquet writers use them, and the Glue tables in template.yaml are
+// checked against them by a test. Conventions, all chosen for Athena:
+//
+//   - column names are lower-case snake_case;
+//   - timestamps are TIMESTAMP(MILLIS, isAdjustedToUTC=true) (Go time.Time in UTC);
+//   - calendar dates are DATE, held as *int32 days since 1970-01-01
+//     (parquet-go mis-encodes time.Time with the date tag; see DateOf);
+//   - money is DECIMAL(18,2) held as int64 fen; scores and points are
+//     DECIMAL(18,4) or DECIMAL(10,2) held as scaled int64;
+//   - optional values are pointers and are null when the export cell was empty;
+//   - the Hive partition column `month` is in the object key, never in the file.
+package schema
+
+import (
+	"time"
+)
+
+// Dataset names, as used in normalized/<dataset>/month=YYYY-MM/.
+const (
+	DatasetTickets     = "tickets"
+	DatasetSurveys     = "surveys"
+	DatasetEvaluations = "evaluations"
+	DatasetRoster      = "roster"
+)
+
+// Lineage is carried by every normalized row.
+type Lineage struct {
+	// SourceKey is the S3 key of the raw export the row came from.
+	SourceKey string `parquet:"source_key"`
+	// SourceRow is the 1-based data-row number in the export (the header is row 0);
+	// for CSV it is the record number, not the physical line.
+	SourceRow int64 `parquet:"source_row"`
+	// SourceUploadedAt is the export object's LastModified time; the close uses
+	// it to order rows from different exports when de-duplicating.
+	SourceUploadedAt time.Time `parquet:"source_uploaded_at,timestamp(millisecond)"`
+}
+
+// Ticket statuses after normalization.
+const (
+	StatusOpen      = "open"
+	StatusResolved  = "resolved"
+	StatusClosed    = "closed"
+	StatusCancelled = "cancelled"
+)
+
+// Ticket categories after normalization.
+const (
+	CategorySimple  = "simple"
+	CategoryComplex = "complex"
+)
+
+// Complaint outcomes after normalization (null = pending).
+const (
+	OutcomeSuccess = "success"
+	OutcomeFailure = "failure"
+)
+
+// ComplaintTypeAttitude is the normalized complaint_type for 服务态度/态度/attitude.
+const ComplaintTypeAttitude = "attitude"
+
+// Ticket is one CRM after-sales ticket (table `tickets`), partitioned by the
+// month of CreatedAt in the policy time zone.
+type Ticket struct {
+	TicketID        string     `parquet:"ticket_id"`
+	CreatedAt       time.Time  `parquet:"created_at,timestamp(millisecond)"`
+	FirstResponseAt *time.Time `parquet:"first_response_at,timestamp(millisecond),optional"`
+	ResolvedAt      *time.Time `parquet:"resolved_at,timestamp(millisecond),optional"`
+	// Status is one of the Status* constants, or null when the export has no status.
+	Status       *string `parquet:"status,optional"`
+	AssigneeID   string  `parquet:"assignee_id"`
+	AssigneeName *string `parquet:"assignee_name,optional"`
+	// Category is CategorySimple or CategoryComplex (simple when the export has no column).
+	Category         string  `parquet:"category"`
+	IsComplaint      bool    `parquet:"is_complaint"`
+	ComplaintType    *string `parquet:"complaint_type,optional"`
+	ComplaintOutcome *string `parquet:"complaint_outcome,optional"`
+	ReopenedCount    *int32  `parquet:"reopened_count,optional"`
+	// CostFen is the total after-sales cost in fen (DECIMAL(18,2) yuan).
+	CostFen *int64 `parquet:"cost,decimal(2:18),optional"`
+	// CustomerKey is hex(HMAC-SHA256(key, customer_id)); the clear id, name and
+	// phone are never stored.
+	CustomerKey *string    `parquet:"customer_key,optional"`
+	Channel     *string    `parquet:"channel,optional"`
+	UpdatedAt   *time.Time `parquet:"updated_at,timestamp(millisecond),optional"`
+	Lineage
+}
+
+// Survey is one customer-satisfaction response (table `surveys`), partitioned by
+// the month of SubmittedAt in the policy time zone.
+type Survey struct {
+	ResponseID  string    `parquet:"response_id"`
+	TicketID    *string   `parquet:"ticket_id,optional"`
+	EmployeeID  *string   `parquet:"employee_id,optional"`
+	SubmittedAt time.Time `parquet:"submitted_at,timestamp(millisecond)"`
+	// Rating is 1-5 (非常满意=5 ... 非常不满意=1).
+	Rating int32 `parquet:"rating"`
+	// Method is questionnaire, phone, online, or the export's text as is.
+	Method  *string `parquet:"method,optional"`
+	Comment *string `parquet:"comment,optional"`
+	Lineage
+}
+
+// Evaluation kinds.
+const (
+	KindExamScore              = "exam_score"
+	KindResponsibilityIncident = "responsibility_incident"
+	KindAttitudeComplaint      = "attitude_complaint"
+	KindCommunicationError     = "communication_error"
+	KindProblemSolving         = "problem_solving"
+	KindPeerReview             = "peer_review"
+)
+
+// Evaluation is one internal evaluation record (table `evaluations`),
+// partitioned by its Month.
+type Evaluation struct {
+	EmployeeID string `parquet:"employee_id"`
+	// Month is the assessment month, "YYYY-MM". It is also the partition, but
+	// kept in the row under a different name so a reader of one file knows it.
+	Month string `parquet:"eval_month"`
+	Kind  string `parquet:"kind"`
+	// ValueCenti is the value ×100 (DECIMAL(18,2)); incidents default to 1.00.
+	ValueCenti int64   `parquet:"value,decimal(2:18)"`
+	Note       *string `parquet:"note,optional"`
+	Lineage
+}
+
+// Employee is one roster row (table `roster`), partitioned by the month the
+// roster was uploaded (LastModified in the policy time zone). The newest
+// roster upload is the roster.
+type Employee struct {
+	EmployeeID string  `parquet:"employee_id"`
+	Name       *string `parquet:"name,optional"`
+	Team       *string `parquet:"team,optional"`
+	Role       *string `parquet:"role,optional"`
+	// PerformancePayFen is the monthly performance-pay base in fen (DECIMAL(18,2) yuan).
+	PerformancePayFen *int64 `parquet:"performance_pay,decimal(2:18),optional"`
+	// HiredAt and LeftAt are DATE: days since 1970-01-01 (see DateOf, DayNumber).
+	HiredAt *int32 `parquet:"hired_at,date,optional"`
+	LeftAt  *int32 `parquet:"left_at,date,optional"`
+	Lineage
+}
+
+// Scorecard is one employee's result for a month and published version
+// (table `scorecards`, under scorecards/employees/month=YYYY-MM/).
+type Scorecard struct {
+	EmployeeID   string  `parquet:"employee_id"`
+	EmployeeName *string `parquet:"employee_name,optional"`
+	Team         *string `parquet:"team,optional"`
+	Role         *string `parquet:"role,optional"`
+	Version      int32   `parquet:"version"`
+	// ScoreCenti is the score rounded half-up to 2 decimals, ×100 (DECIMAL(10,2)).
+	ScoreCenti int64  `parquet:"score,decimal(2:10)"`
+	Band       string `parquet:"band"`
+	BandLabel  string `parquet:"band_label"`
+	// MultiplierCenti is the salary multiplier ×100 (DECIMAL(10,2)); 120 = 1.20.
+	MultiplierCenti   int64  `parquet:"multiplier,decimal(2:10)"`
+	PerformancePayFen *int64 `parquet:"performance_pay,decimal(2:18),optional"`
+	PayoutFen         *int64 `parquet:"payout,decimal(2:18),optional"`
+	// WeightAssessedCenti is the sum of the weights of assessed KPIs ×100.
+	WeightAssessedCenti int64  `parquet:"weight_assessed,decimal(2:10)"`
+	SmallSample         bool   `parquet:"small_sample"`
+	NotOnRoster         bool   `parquet:"not_on_roster"`
+	PolicyID            string `parquet:"policy_id"`
+	PolicySHA256        string `parquet:"policy_sha256"`
+	// PolicyVariant is the per-role variant used ("" for the base policy).
+	PolicyVariant string `parquet:"policy_variant"`
+}
+
+// KPIScore is one KPI line of a scorecard (table `scorecard_kpis`, under
+// scorecards/kpis/month=YYYY-MM/): enough to explain the points to the employee.
+type KPIScore struct {
+	EmployeeID string `parquet:"employee_id"`
+	Version    int32  `parquet:"version"`
+	KPI        string `parquet:"kpi"`
+	Dimension  string `parquet:"dimension"`
+	// WeightCenti is the KPI's weight ×100 (DECIMAL(10,2)).
+	WeightCenti int64 `parquet:"weight,decimal(2:10)"`
+	// Numerator and Denominator give the raw value exactly where it is a
+	// ratio (satisfied/responses, on time/evaluated, success/decided); for
+	// counts Numerator is the count and Denominator is null.
+	Numerator   *int64 `parquet:"numerator,optional"`
+	Denominator *int64 `parquet:"denominator,optional"`
+	// ValueMicro is the raw value ×10^4 (DECIMAL(18,4)), rounded half-up: a
+	// rate in percent (87.5000), a count, an exam score or a rating. Null
+	// when not assessed.
+	ValueMicro *int64 `parquet:"raw_value,decimal(4:18),optional"`
+	// AdjustedMicro is the rate used for scoring after small-sample
+	// shrinkage, in percent ×10^4; null when no shrinkage applied.
+	AdjustedMicro *int64 `parquet:"adjusted_value,decimal(4:18),optional"`
+	SampleSize    int64  `parquet:"sample_size"`
+	// TargetMicro is the target ×10^4 (percent for rates); null for incident counts.
+	TargetMicro *int64 `parquet:"target,decimal(4:18),optional"`
+	// PointsMicro is the points earned ×10^4, rounded half-up (the score is
+	// computed from the exact points, then rounded once).
+	PointsMicro int64 `parquet:"points,decimal(4:18)"`
+	SmallSample bool  `parquet:"small_sample"`
+	NotAssessed bool  `parquet:"not_assessed"`
+	NotOnRoster bool  `parquet:"not_on_roster"`
+	// Explanation is a one-line human-readable account of the points.
+	Explanation string `parquet:"explanation"`
+}
+
+// PayrollRow is one line of payroll/month=M/v<N>/salary_multipliers.{csv,parquet}.
+// The CSV columns, in order, are exactly PayrollCSVHeader.
+type PayrollRow struct {
+	Month             string  `parquet:"month"`
+	EmployeeID        string  `parquet:"employee_id"`
+	EmployeeName      *string `parquet:"employee_name,optional"`
+	Team              *string `parquet:"team,optional"`
+	ScoreCenti        int64   `parquet:"score,decimal(2:10)"`
+	Band              string  `parquet:"band"`
+	MultiplierCenti   int64   `parquet:"multiplier,decimal(2:10)"`
+	PerformancePayFen *int64  `parquet:"performance_pay,decimal(2:18),optional"`
+	PayoutFen         *int64  `parquet:"payout,decimal(2:18),optional"`
+	Version           int32   `parquet:"version"`
+}
+
+// PayrollCSVHeader is the header of salary_multipliers.csv, in order.
+var PayrollCSVHeader = []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout"}
+
+// DayNumber returns the DATE value (days since 1970-01-01) of the calendar
+// date of t in t's location.
+func DayNumber(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// DateOf returns midnight UTC of a DATE value; use its Year/Month/Day.
+func DateOf(days int32) time.Time {
+	return time.Unix(int64(days)*86400, 0).UTC()
+}

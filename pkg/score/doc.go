@@ -1,0 +1,114 @@
+// Package score computes the monthly scorecards (spec §5) from ticket,
+// survey, evaluation and roster rows, a policy (pkg/policy) and a
+// working-day calendar. It is pure: no I/O, no clock, no randomness, and no
+// float — points and scores are exact big.Rat values, rounded half-up only
+// where they are stored (points ×10^4, scores ×100, money in fen).
+//
+// # Rows
+//
+// Ticket, Survey and Evaluation are compact copies of the schema rows
+// (TicketFromSchema and friends) so that a close can hold millions of them:
+// times are int64 Unix milliseconds, NoTime for null. Months are calendar
+// months in the policy time zone, [Month.Start, Month.End).
+//
+// # De-duplication (§5)
+//
+// Tickets are de-duplicated by ticket id across all exports: the row with
+// the latest updated_at wins, a row without updated_at being older than any
+// row with one; ties go to the later upload (source_uploaded_at), then the
+// larger object key, then the larger source row — the last wins. Survey
+// responses are de-duplicated by response id the same way (they have no
+// updated_at), then only the latest response per ticket (by submitted_at,
+// ties in the same lineage order) counts. Cancelled tickets (status of the
+// winning row) count in no KPI and credit nobody.
+//
+// A survey is credited to its employee_id, else to the assignee of its
+// de-duplicated ticket — whatever that ticket's status: the customer's
+// answer still counts. A survey submitted in M with no employee_id whose
+// ticket is not among the tickets given is listed in
+// Result.Unattributed, not scored.
+//
+// # KPIs (§5; every number is a policy setting)
+//
+//   - satisfaction: responses submitted in M credited to the employee;
+//     the share rated >= surveys.satisfied_min_rating. With n responses,
+//     s satisfied and n < small_sample.min_responses the rate is
+//     (s + k·p)/(n + k), k = prior_weight, p the pooled rate of all
+//     responses in M credited to anyone; n = 0 gives p. Such a row and its
+//     card are flagged small_sample. Decision: when nobody at all has a
+//     response in M, p is undefined and an employee with none gets the
+//     KPI's when_empty — not_assessed in the default policy (the survey
+//     export is missing; the score is worked out from the other KPIs
+//     rather than handing out or taking away 30 points).
+//   - on_time: the SLA deadline is created_at + sla.simple_hours for a
+//     simple ticket, and the end (23:59:59.999 local) of the
+//     sla.complex_working_days-th working day after the creation date for
+//     a complex one. A ticket's evaluation time is resolved_at if it was
+//     resolved by the deadline (resolved_at <= deadline), else the
+//     deadline; it counts in M when that time is in M, so exactly once
+//     across months. An unresolved ticket whose deadline is after M is not
+//     evaluated yet. Decision: resolved_at is the only sign of resolution:
+//     a ticket with status resolved or closed but no resolved_at is
+//     unresolved, and one with resolved_at is resolved whatever its status.
+//   - complaint_success: complaint tickets with resolved_at in M and an
+//     outcome: success / (success + failure); pending ones are left out.
+//   - responsibility, communication: the sum of the values of the
+//     responsibility_incident / communication_error records for M
+//     (an incident defaults to 1 at ingest).
+//   - service_attitude: complaint tickets created in M with complaint_type
+//     attitude, plus the values of attitude_complaint records for M.
+//     Decision: complaint_type attitude makes a ticket a complaint even
+//     when is_complaint is false (the export filled only the type).
+//   - skill_exam: the latest exam_score in M or the exam_lookback_months
+//     months before it: the latest month wins, within a month the last by
+//     upload, key, row. None: not_assessed.
+//   - problem_solving: the problem_solving rating for M (the last by
+//     upload, key, row); points = weight × rating / scale. None:
+//     not_assessed.
+//   - analysis metrics (weight 0 by default, reported with 0 points):
+//     average first-response minutes over tickets resolved in M that have
+//     a first response; average resolution hours over tickets resolved in
+//     M; complaint rate = complaints created in M / tickets created in M;
+//     repeat rate = tickets resolved in M with reopened_count > 0 /
+//     tickets resolved in M; cost per ticket = mean cost of the tickets
+//     resolved in M that have a cost (tickets without one are left out, not
+//     counted as free); survey count; average of the peer_review records
+//     for M. A policy may weight any of them: a deduction then works the
+//     same way, "lower" metrics losing points per unit above the target.
+//
+// Points are weight − points × shortfall / per, floored at 0 and never
+// above the weight (the shortfall is 0 when the target is met). A metric
+// with no value earns the KPI's when_empty: full, zero or not_assessed.
+//
+// # Score, band, payout (§5, §6)
+//
+// Score = 100 × earned points / weights assessed, exact (with every KPI
+// assessed the weights add up to 100 and it is the plain sum), rounded
+// half-up to 2 decimals; the band comes from the rounded score (89.995 →
+// 90.00 → A). Payout = performance pay × band multiplier, rounded half-up
+// to the fen; null when the pay is unknown.
+//
+// # Who gets a card (§5)
+//
+// With a roster: everyone active on it in M (hired_at empty or on/before
+// M's last day, left_at empty or on/after its first day), plus everyone
+// credited in M — the assignee of a non-cancelled ticket created, resolved
+// or evaluated (on_time) in M, or the employee credited with a survey
+// response in M. Evaluation records alone do not make a card. Someone with
+// a card who is not on the roster is flagged not_on_roster on the card and
+// every KPI row, and listed in Result.NotOnRoster. Someone on the roster
+// but inactive in M who is credited with work is scored with the roster's
+// data and listed in Result.InactiveCredited. Without a roster, cards go to
+// the credited and nobody is flagged. Name, team and role come from the
+// roster (role picks the policy variant); a name missing there falls back
+// to the assignee name of the employee's latest-created ticket.
+//
+// # Determinism and memory
+//
+// Cards are sorted by employee id, lists are sorted, and no map order
+// reaches the output. Rows are de-duplicated through maps from id to an
+// int32 row index (about 40 bytes a distinct id, freed after the pass) and
+// counted per employee with int64 counters; big.Rat appears only once per
+// employee and KPI. BenchmarkCompute measures a close of 1M tickets and
+// 500k survey rows.
+package score
