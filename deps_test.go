@@ -1,9 +1,12 @@
 package scorecard
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPureCoreImportsNoAWS keeps the core packages free of AWS: they take
@@ -36,6 +39,33 @@ func TestLambdasAreCGOFree(t *testing.T) {
 		}
 		if strings.Contains(string(out), "duckdb") {
 			t.Errorf("%s depends on duckdb", fn)
+		}
+	}
+}
+
+// TestSampleUploadTimesMatchExpected keeps the demo's upload times in step
+// with the ones testdata/expected was computed with.
+func TestSampleUploadTimesMatchExpected(t *testing.T) {
+	raw, err := os.ReadFile("testdata/expected/ingest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []struct {
+		Key          string    `json:"key"`
+		LastModified time.Time `json:"last_modified"`
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != len(SampleUploadTimes) {
+		t.Fatalf("%d sample upload times, expected/ingest.json has %d", len(SampleUploadTimes), len(want))
+	}
+	for _, w := range want {
+		if got := SampleUploadTimes[w.Key]; !got.Equal(w.LastModified) {
+			t.Errorf("%s: upload time %v, expected %v", w.Key, got, w.LastModified)
+		}
+		if _, err := SampleExports.Open("testdata/" + w.Key); err != nil {
+			t.Errorf("%s is not embedded: %v", w.Key, err)
 		}
 	}
 }

@@ -24,12 +24,33 @@ var SampleExports embed.FS
 // SampleMonth is the month the sample exports describe.
 const SampleMonth = "2026-09"
 
-// sampleUploadTime is when the sample exports count as uploaded: one minute
-// apart, in key order, so de-duplication across exports is deterministic.
-var sampleUploadTime = time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)
+// SampleUploadTimes are when the sample exports count as uploaded (their
+// LastModified): the times testdata/expected/ingest.json was worked out with.
+// The roster's upload month is its partition, and upload order breaks ties
+// when de-duplicating across exports.
+var SampleUploadTimes = map[string]time.Time{
+	"raw/crm/工单导出 2026-09.csv":         mustTime("2026-10-01T01:12:33.418Z"),
+	"raw/crm/工单导出 2026-09 补充.xlsx":     mustTime("2026-10-02T02:31:07.905Z"),
+	"raw/survey/满意度回访 2026年9月.csv":     mustTime("2026-10-01T03:05:41.226Z"),
+	"raw/survey/回访 电话 2026-09.txt":     mustTime("2026-10-01T03:05:42.871Z"),
+	"raw/evaluations/考核记录 2026-09.csv": mustTime("2026-09-30T09:40:12.004Z"),
+	"raw/roster/花名册 2026-09.csv":       mustTime("2026-09-30T09:41:55.312Z"),
+}
+
+// sampleConfigTime is the upload time of the sample config/ files.
+var sampleConfigTime = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
 
 // CopySamples writes the sample exports into dir, laid out like the bucket
-// (raw/..., config/...), with fixed modification (upload) times.
+// (raw/..., config/...), with the fixed modification (upload) times of
+// SampleUploadTimes.
 func CopySamples(dir string) error {
 	var keys []string
 	err := fs.WalkDir(SampleExports, "testdata", func(p string, d fs.DirEntry, err error) error {
@@ -43,7 +64,7 @@ func CopySamples(dir string) error {
 		return fmt.Errorf("reading sample exports: %w", err)
 	}
 	sort.Strings(keys)
-	for i, p := range keys {
+	for _, p := range keys {
 		key := strings.TrimPrefix(p, "testdata/")
 		data, err := SampleExports.ReadFile(p)
 		if err != nil {
@@ -56,7 +77,10 @@ func CopySamples(dir string) error {
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", dst, err)
 		}
-		t := sampleUploadTime.Add(time.Duration(i) * time.Minute)
+		t, ok := SampleUploadTimes[key]
+		if !ok {
+			t = sampleConfigTime
+		}
 		if err := os.Chtimes(dst, t, t); err != nil {
 			return fmt.Errorf("setting the time of %s: %w", dst, err)
 		}

@@ -16,7 +16,7 @@ set -euo pipefail
 
 say() { printf 'minio.sh: %s\n' "$*"; }
 die() { printf 'minio.sh: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 find_minio() {
 	if [[ -n "${MINIO_BIN:-}" ]]; then

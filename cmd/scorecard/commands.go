@@ -41,7 +41,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func ingestKeys(ctx context.Context, in *pipeline.Ingester, keys []string, stdout io.Writer) error {
 	if len(keys) == 0 {
 		var err error
-		if keys, err = pendingKeys(ctx, in.Store); err != nil {
+		if keys, err = in.Pending(ctx); err != nil {
 			return err
 		}
 	}
@@ -81,27 +81,6 @@ func reasons(m map[string]int64) string {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-// pendingKeys lists raw/ objects that have no ingest report yet.
-func pendingKeys(ctx context.Context, st pipeline.Bucket) ([]string, error) {
-	var keys []string
-	err := st.List(ctx, "raw/", func(o store.Object) error {
-		if strings.HasSuffix(o.Key, "/") {
-			return nil
-		}
-		if _, err := st.Head(ctx, pipeline.IngestReportKey(o.Key)); err == nil {
-			return nil
-		} else if !errors.Is(err, store.ErrNotExist) {
-			return err
-		}
-		keys = append(keys, o.Key)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing raw/: %w", err)
-	}
-	return keys, nil
 }
 
 func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {

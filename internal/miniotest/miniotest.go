@@ -75,8 +75,9 @@ type options struct {
 
 // WithWebhook configures a bucket-notification webhook target with the
 // given id that posts to endpointURL (MINIO_NOTIFY_WEBHOOK_ENABLE_<ID>=on,
-// MINIO_NOTIFY_WEBHOOK_ENDPOINT_<ID>=endpointURL). Its ARN is
-// arn:minio:sqs::<id>:webhook.
+// MINIO_NOTIFY_WEBHOOK_ENDPOINT_<ID>=endpointURL). Its ARN, for a bucket's
+// notification configuration, is arn:minio:sqs::<id>:webhook. Start the
+// endpoint's listener before the server, which probes it at start.
 func WithWebhook(id, endpointURL string) Option {
 	return func(o *options) {
 		o.env = append(o.env,

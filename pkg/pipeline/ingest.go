@@ -239,6 +239,28 @@ func (in *Ingester) Ingest(ctx context.Context, key string) (*IngestReport, erro
 	return rep, nil
 }
 
+// Pending lists the raw/ objects that have no ingest report yet, in key order.
+func (in *Ingester) Pending(ctx context.Context) ([]string, error) {
+	var keys []string
+	err := in.Store.List(ctx, rawPrefix, func(o store.Object) error {
+		if strings.HasSuffix(o.Key, "/") {
+			return nil
+		}
+		_, err := in.Store.Head(ctx, IngestReportKey(o.Key))
+		switch {
+		case errors.Is(err, store.ErrNotExist):
+			keys = append(keys, o.Key)
+		case err != nil:
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", rawPrefix, err)
+	}
+	return keys, nil
+}
+
 func fillInfo(rep *IngestReport, info ingest.FileInfo) {
 	rep.Format, rep.Encoding, rep.Delimiter = info.Format, info.Encoding, info.Delimiter
 	rep.Mapping = info.Mapping
