@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -21,6 +24,14 @@ const ReadBatchRows = 1024
 // parquet.SchemaOf(new(T)) (names, order, physical and logical types,
 // optionality), the footer's row count and the rows actually decoded must
 // equal f.Rows, and every page must decode (parquet-go checks the page CRCs).
+//
+// Every page of every column chunk is read, CRC-checked, decompressed and
+// decoded (levels and values) into parquet-go's column buffers; each chunk
+// must then hold exactly its row group's rows, the value count of its
+// footer, no null in a required column and, where the footer records one,
+// the null count of its statistics. Column chunks are verified concurrently,
+// one goroutine per available CPU (GOMAXPROCS). Decoding columns is what
+// reading rows into T does, without building the structs.
 func Verify[T any](f File) error {
 	fh, err := os.Open(f.Path)
 	if err != nil {
@@ -58,16 +69,120 @@ func Verify[T any](f File) error {
 	if groupRows != f.Rows {
 		return fmt.Errorf("verifying %s: row groups hold %d rows, want %d", f.Path, groupRows, f.Rows)
 	}
-	var read int64
-	err = readFile(pf, func(rows []T) error {
-		read += int64(len(rows))
-		return nil
-	})
+	read, err := verifyPages(pf)
 	if err != nil {
 		return fmt.Errorf("verifying %s: %w", f.Path, err)
 	}
 	if read != f.Rows {
 		return fmt.Errorf("verifying %s: decoded %d rows, want %d", f.Path, read, f.Rows)
+	}
+	return nil
+}
+
+// chunkTask is one column chunk for verifyPages.
+type chunkTask struct {
+	group, column int
+	rows          int64
+	required      bool
+	name          string
+	chunk         parquet.ColumnChunk
+}
+
+// verifyPages decodes every page of every column chunk of pf, concurrently,
+// and returns the rows decoded (the rows of every column chunk of a row
+// group must agree, so this is counted from the first column). The error
+// returned is the one of the first failing chunk in file order, so it does
+// not depend on scheduling.
+func verifyPages(pf *parquet.File) (int64, error) {
+	leaves := pf.Schema().Columns()
+	var tasks []chunkTask
+	for g, rg := range pf.RowGroups() {
+		chunks := rg.ColumnChunks()
+		if len(chunks) != len(leaves) {
+			return 0, fmt.Errorf("row group %d has %d column chunks, the schema %d columns", g, len(chunks), len(leaves))
+		}
+		for c, cc := range chunks {
+			leaf, _ := pf.Schema().Lookup(leaves[c]...)
+			tasks = append(tasks, chunkTask{
+				group: g, column: c, rows: rg.NumRows(), chunk: cc,
+				required: leaf.MaxDefinitionLevel == 0 && leaf.MaxRepetitionLevel == 0,
+				name:     strings.Join(leaves[c], "."),
+			})
+		}
+	}
+	errs := make([]error, len(tasks))
+	var next, failed atomic.Int64
+	failed.Store(int64(len(tasks)))
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(tasks) || int64(i) > failed.Load() {
+				return
+			}
+			if errs[i] = verifyChunk(&tasks[i]); errs[i] != nil {
+				for {
+					old := failed.Load()
+					if int64(i) >= old || failed.CompareAndSwap(old, int64(i)) {
+						break
+					}
+				}
+			}
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(tasks))
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
+	var rows int64
+	for _, t := range tasks {
+		if t.column == 0 {
+			rows += t.rows
+		}
+	}
+	return rows, nil
+}
+
+// verifyChunk decodes every page of one column chunk and checks its counts.
+func verifyChunk(t *chunkTask) (err error) {
+	defer func() {
+		if p := recover(); p != nil { // parquet-go panics on some corrupt pages
+			err = fmt.Errorf("row group %d column %s: decoding pages: %v", t.group, t.name, p)
+		}
+	}()
+	pages := t.chunk.Pages()
+	defer pages.Close()
+	var rows, values, nulls int64
+	for {
+		page, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("row group %d column %s: reading page after row %d: %w", t.group, t.name, rows, err)
+		}
+		rows += page.NumRows()
+		values += page.NumValues()
+		nulls += page.NumNulls()
+		parquet.Release(page)
+	}
+	switch {
+	case rows != t.rows:
+		return fmt.Errorf("row group %d column %s: decoded %d rows, the row group has %d", t.group, t.name, rows, t.rows)
+	case values != t.chunk.NumValues():
+		return fmt.Errorf("row group %d column %s: decoded %d values, the footer says %d", t.group, t.name, values, t.chunk.NumValues())
+	case t.required && nulls != 0:
+		return fmt.Errorf("row group %d column %s: %d nulls in a required column", t.group, t.name, nulls)
+	}
+	if fc, ok := t.chunk.(*parquet.FileColumnChunk); ok && fc.NullCount() != nulls {
+		return fmt.Errorf("row group %d column %s: decoded %d nulls, the footer says %d", t.group, t.name, nulls, fc.NullCount())
 	}
 	return nil
 }

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scorecard/scorecard"
+	"github.com/scorecard/scorecard/internal/miniotest"
+	"github.com/scorecard/scorecard/pkg/payroll"
+	"github.com/scorecard/scorecard/pkg/pipeline"
+	"github.com/scorecard/scorecard/pkg/store"
+	"github.com/scorecard/scorecard/pkg/store/s3store"
+)
+
+// eventRecorder is the webhook MinIO posts to: it keeps every event body and
+// passes it to the `scorecard serve` handler once the bucket exists.
+type eventRecorder struct {
+	mu      sync.Mutex
+	bodies  [][]byte
+	handler atomic.Pointer[http.Handler]
+}
+
+func (e *eventRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := e.handler.Load()
+	if h == nil {
+		http.Error(w, "not ready", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method == http.MethodPost && r.URL.Path == "/events" {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		e.mu.Lock()
+		e.bodies = append(e.bodies, body)
+		e.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	(*h).ServeHTTP(w, r)
+}
+
+func (e *eventRecorder) recorded() [][]byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([][]byte(nil), e.bodies...)
+}
+
+// TestEndToEndOnMinIO drives the local twin only through the S3 API, as users
+// and payroll would: upload the sample exports, let MinIO's notifications run
+// the ingest handler, close the month, download the payroll CSV.
+func TestEndToEndOnMinIO(t *testing.T) {
+	ctx := context.Background()
+	rec := &eventRecorder{}
+	hook := httptest.NewServer(rec)
+	defer hook.Close()
+
+	srv := miniotest.Start(t, miniotest.WithWebhook("SCORECARD", hook.URL+"/events"))
+	client := srv.Client()
+	bucket := srv.NewBucket(t)
+	st := s3store.NewFromClient(client, bucket)
+	cfg := pipeline.Config{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h := NewServer(&pipeline.Ingester{Store: st, Config: cfg}, &pipeline.Closer{Store: st, Config: cfg}, cfg.Log)
+	rec.handler.Store(&h)
+
+	_, err := client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String(bucket),
+		NotificationConfiguration: &s3types.NotificationConfiguration{
+			QueueConfigurations: []s3types.QueueConfiguration{{
+				QueueArn: aws.String("arn:minio:sqs::SCORECARD:webhook"),
+				Events:   []s3types.Event{"s3:ObjectCreated:*"},
+				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{
+					FilterRules: []s3types.FilterRule{{Name: s3types.FilterRuleNamePrefix, Value: aws.String("raw/")}},
+				}},
+			}},
+		},
+	})
+	require.NoError(t, err)
+
+	// Upload the sample exports and the operators' mapping with the SDK.
+	samples := t.TempDir()
+	require.NoError(t, scorecard.CopySamples(samples))
+	var rawKeys []string
+	require.NoError(t, filepath.WalkDir(samples, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(samples, p)
+		key := filepath.ToSlash(rel)
+		if strings.HasPrefix(key, "raw/") {
+			rawKeys = append(rawKeys, key)
+		}
+		return nil
+	}))
+	sort.Strings(rawKeys)
+	// config/ first, so the ingest sees the mapping; its key is outside raw/, so no event.
+	upload(t, client, bucket, "config/mapping.yaml", filepath.Join(samples, "config", "mapping.yaml"))
+	for _, k := range rawKeys {
+		upload(t, client, bucket, k, filepath.Join(samples, filepath.FromSlash(k)))
+	}
+
+	// Wait for every export's ingest report: the events went through MinIO.
+	deadline := time.Now().Add(90 * time.Second)
+	for _, k := range rawKeys {
+		for {
+			_, err := st.Head(ctx, pipeline.IngestReportKey(k))
+			if err == nil {
+				break
+			}
+			require.True(t, errors.Is(err, store.ErrNotExist), "%v", err)
+			if time.Now().After(deadline) {
+				t.Fatalf("no ingest report for %s after 90s; %d events received", k, len(rec.recorded()))
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	events := rec.recorded()
+	require.GreaterOrEqual(t, len(events), len(rawKeys))
+	t.Logf("%d exports ingested through %d MinIO event deliveries", len(rawKeys), len(events))
+	var keysInEvents []string
+	for _, b := range events {
+		var ev struct {
+			Records []struct {
+				S3 struct {
+					Object struct {
+						Key string `json:"key"`
+					} `json:"object"`
+				} `json:"s3"`
+			}
+		}
+		require.NoError(t, json.Unmarshal(b, &ev))
+		for _, r := range ev.Records {
+			keysInEvents = append(keysInEvents, r.S3.Object.Key)
+		}
+	}
+	require.NotContains(t, strings.Join(keysInEvents, "\n"), "工单", "event keys are URL-encoded")
+
+	// Run the close as the scheduler would: through the handler, on the
+	// schedule's own time.
+	resp := post(t, hook.URL+"/close", `{"scheduled_time":"2026-10-03T02:00:00+08:00"}`)
+	var out pipeline.CloseOutput
+	require.NoError(t, json.Unmarshal(resp, &out))
+	require.Equal(t, pipeline.ClosePublished, out.Status)
+	require.Equal(t, "2026-09", out.Month)
+	require.EqualValues(t, 1, out.Version)
+
+	// Payroll fetches the CSV and trusts it once the manifest checks out.
+	got := getObject(t, client, bucket, "payroll/month=2026-09/v1/salary_multipliers.csv")
+	want, err := os.ReadFile("../../testdata/golden/salary_multipliers-2026-09.csv")
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+	m, err := payroll.ParseManifest(getObject(t, client, bucket, "payroll/month=2026-09/v1/manifest.json"))
+	require.NoError(t, err)
+	require.NoError(t, payroll.Verify(ctx, m, func(ctx context.Context, key string) (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(getObject(t, client, bucket, key))), nil
+	}))
+
+	// At-least-once delivery: the same event again, then two at once, and
+	// another close: nothing changes, nothing is duplicated.
+	before := listETags(t, st)
+	first := events[0]
+	post(t, hook.URL+"/events", string(first))
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() { defer wg.Done(); post(t, hook.URL+"/events", string(first)) }()
+	}
+	wg.Wait()
+	resp = post(t, hook.URL+"/close", `{"month":"2026-09"}`)
+	require.NoError(t, json.Unmarshal(resp, &out))
+	require.Equal(t, pipeline.CloseUnchanged, out.Status)
+	require.Equal(t, before, listETags(t, st))
+}
+
+func upload(t *testing.T, client *s3.Client, bucket, key, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: f})
+	require.NoError(t, err, key)
+}
+
+func getObject(t *testing.T, client *s3.Client, bucket, key string) []byte {
+	t.Helper()
+	out, err := client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	require.NoError(t, err, key)
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	return b
+}
+
+func post(t *testing.T, url, body string) []byte {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Less(t, resp.StatusCode, 300, "%s: %s", url, b)
+	return b
+}
+
+func listETags(t *testing.T, st *s3store.Store) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	require.NoError(t, st.List(context.Background(), "", func(o store.Object) error {
+		m[o.Key] = o.ETag
+		return nil
+	}))
+	return m
+}
