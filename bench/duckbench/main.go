@@ -18,8 +18,8 @@
 // the result to a zstd Parquet file.
 //
 // Each prints one JSON line on standard output: the rows written and the
-// seconds spent in DuckDB (the process's own start-up is not in it; the
-// harness times the whole process).
+// seconds from the command's start to its end (the process's own start-up
+// is not in it; the harness times the whole process).
 //
 // It is a module of its own because DuckDB needs cgo and the main module
 // stays pure Go. Build it without -trimpath: infra/athenacheck finds
@@ -39,7 +39,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
+	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
 	"github.com/scorecard/scorecard/infra/athenacheck"
 	"github.com/scorecard/scorecard/infra/gluecheck"
 )
@@ -228,7 +228,7 @@ func Close(ctx context.Context, db *sql.DB, sqlPath, month, out string, threads 
 	if err != nil {
 		return 0, fmt.Errorf("binding %s: %w", sqlPath, err)
 	}
-	cp := fmt.Sprintf("COPY (%s\n) TO '%s' (FORMAT parquet, COMPRESSION zstd)", gluecheck.StripComments(q), escape(out))
+	cp := fmt.Sprintf("COPY (%s\n) TO '%s' (FORMAT parquet, COMPRESSION zstd)", q, escape(out))
 	var n int64
 	if err := db.QueryRowContext(ctx, cp).Scan(&n); err != nil {
 		return 0, fmt.Errorf("running %s into %s: %w", sqlPath, out, err)
@@ -256,6 +256,3 @@ func escape(s string) string {
 	}
 	return string(out)
 }
-
-// The driver is imported by name so that its registration is explicit.
-var _ = duckdb.Decimal{}

@@ -21,7 +21,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/scorecard/scorecard"
@@ -83,19 +82,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	h := NewServer(&pipeline.Ingester{Store: st, Config: cfg}, &pipeline.Closer{Store: st, Config: cfg}, cfg.Log)
 	rec.handler.Store(&h)
 
-	_, err := client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: aws.String(bucket),
-		NotificationConfiguration: &s3types.NotificationConfiguration{
-			QueueConfigurations: []s3types.QueueConfiguration{{
-				QueueArn: aws.String("arn:minio:sqs::SCORECARD:webhook"),
-				Events:   []s3types.Event{"s3:ObjectCreated:*"},
-				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{
-					FilterRules: []s3types.FilterRule{{Name: s3types.FilterRuleNamePrefix, Value: aws.String("raw/")}},
-				}},
-			}},
-		},
-	})
-	require.NoError(t, err)
+	srv.NotifyWebhook(t, bucket, "SCORECARD", "raw/")
 
 	// Upload the sample exports and the operators' mapping with the SDK.
 	samples := t.TempDir()

@@ -2,44 +2,45 @@
 -- were, how many were satisfied (rating >= 4) and that share in percent:
 -- the satisfaction KPI's raw rate (before small-sample shrinkage), by team.
 -- Responses are de-duplicated and credited as the close does (surveys_dedup).
--- The team is the credited employee's team on the newest roster upload up to
--- the end of that month (as the close picks the roster); team is null for
--- someone not on that roster. satisfied_pct is rounded for display; the
--- counts are exact.
-WITH survey_months AS (
-  SELECT DISTINCT month FROM surveys_dedup
-),
-roster_uploads AS (
-  SELECT DISTINCT month AS upload_month, source_uploaded_at, source_key
+-- The team is the one on the credited employee's scorecard in the month's
+-- latest published version (what payroll shows; null for someone not on the
+-- roster); for a month not closed yet, the team on the newest roster upload,
+-- the roster the close will use (spec §3.4). satisfied_pct is rounded for
+-- display; the counts are exact.
+WITH newest_roster AS (
+  SELECT source_key, source_uploaded_at
   FROM roster
+  ORDER BY source_uploaded_at DESC, source_key DESC
+  LIMIT 1
 ),
-roster_of_month AS (
-  SELECT m.month, u.source_key, u.source_uploaded_at,
+roster_teams AS (
+  SELECT r.employee_id, r.team,
          row_number() OVER (
-           PARTITION BY m.month
-           ORDER BY u.source_uploaded_at DESC, u.source_key DESC) AS pick
-  FROM survey_months m
-  JOIN roster_uploads u ON u.upload_month <= m.month
+           PARTITION BY r.employee_id ORDER BY r.source_row DESC) AS pick
+  FROM roster r
+  JOIN newest_roster n
+    ON r.source_key = n.source_key AND r.source_uploaded_at = n.source_uploaded_at
 ),
-teams AS (
-  SELECT p.month, r.employee_id, r.team,
-         row_number() OVER (
-           PARTITION BY p.month, r.employee_id
-           ORDER BY r.source_row DESC) AS pick
-  FROM roster_of_month p
-  JOIN roster r
-    ON r.source_key = p.source_key AND r.source_uploaded_at = p.source_uploaded_at
-  WHERE p.pick = 1
+closed_months AS (
+  SELECT DISTINCT month FROM latest_scorecards
+),
+credited AS (
+  SELECT s.month, s.rating,
+         CASE WHEN c.month IS NOT NULL THEN sc.team ELSE rt.team END AS team
+  FROM surveys_dedup s
+  LEFT JOIN closed_months c ON c.month = s.month
+  LEFT JOIN latest_scorecards sc
+    ON sc.month = s.month AND sc.employee_id = s.credited_employee_id
+  LEFT JOIN roster_teams rt
+    ON rt.employee_id = s.credited_employee_id AND rt.pick = 1
+  WHERE s.credited_employee_id IS NOT NULL
 ),
 counted AS (
-  SELECT s.month, t.team,
+  SELECT month, team,
          count(*) AS responses,
-         sum(CASE WHEN s.rating >= 4 THEN 1 ELSE 0 END) AS satisfied
-  FROM surveys_dedup s
-  LEFT JOIN teams t
-    ON t.month = s.month AND t.employee_id = s.credited_employee_id AND t.pick = 1
-  WHERE s.credited_employee_id IS NOT NULL
-  GROUP BY s.month, t.team
+         sum(CASE WHEN rating >= 4 THEN 1 ELSE 0 END) AS satisfied
+  FROM credited
+  GROUP BY month, team
 )
 SELECT month, team, responses, satisfied,
        CAST(round(100.0000 * satisfied / responses, 2) AS DECIMAL(5,2)) AS satisfied_pct

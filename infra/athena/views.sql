@@ -144,9 +144,13 @@ FROM (
 ) ranked
 WHERE rank_in_ticket = 1;
 
--- surveys_dedup: the survey responses the close scores (spec §5): one row per
--- response_id (the latest export upload, then the greater key, then the
--- greater row), then only the latest response per ticket (by submitted_at).
+-- surveys_dedup: the survey responses the close scores (spec §5), month by
+-- month as the close reads them (a close of month M reads only M's
+-- partition): within a month, one row per response_id (the latest export
+-- upload, then the greater key, then the greater row), then only the latest
+-- response per ticket (by submitted_at, then the same order). A response
+-- superseded by a later one for the same ticket in another month still
+-- counts in its own month, as it did on that month's payroll.
 -- credited_employee_id is the response's employee_id, else the assignee of
 -- its ticket (tickets_dedup); it is null for a response whose ticket is
 -- unknown, which the close reports and does not score.
@@ -157,13 +161,14 @@ SELECT r.response_id, r.ticket_id, r.employee_id, r.submitted_at, r.rating,
 FROM (
   SELECT u.*,
          row_number() OVER (
-           PARTITION BY u.ticket_id IS NULL, COALESCE(u.ticket_id, u.response_id)
+           PARTITION BY u.month, u.ticket_id IS NULL,
+                        COALESCE(u.ticket_id, u.response_id)
            ORDER BY u.submitted_at DESC, u.source_uploaded_at DESC,
                     u.source_key DESC, u.source_row DESC) AS rank_in_ticket
   FROM (
     SELECT s.*,
            row_number() OVER (
-             PARTITION BY response_id
+             PARTITION BY month, response_id
              ORDER BY source_uploaded_at DESC, source_key DESC,
                       source_row DESC) AS rank_in_response
     FROM surveys s

@@ -34,6 +34,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 const (
@@ -356,4 +357,36 @@ func (s *Server) NewBucket(tb testing.TB) string {
 		tb.Fatalf("miniotest: creating bucket %s: %v", name, err)
 	}
 	return name
+}
+
+// NotifyWebhook sends the bucket's ObjectCreated events under prefix to the
+// webhook target id configured with WithWebhook. MinIO registers webhook
+// targets in the background after it starts, so until the target exists it
+// rejects the ARN; this retries for up to 20 seconds.
+func (s *Server) NotifyWebhook(tb testing.TB, bucket, id, prefix string) {
+	tb.Helper()
+	cfg := &types.NotificationConfiguration{
+		QueueConfigurations: []types.QueueConfiguration{{
+			QueueArn: aws.String("arn:minio:sqs::" + id + ":webhook"),
+			Events:   []types.Event{"s3:ObjectCreated:*"},
+		}},
+	}
+	if prefix != "" {
+		cfg.QueueConfigurations[0].Filter = &types.NotificationConfigurationFilter{Key: &types.S3KeyFilter{
+			FilterRules: []types.FilterRule{{Name: types.FilterRuleNamePrefix, Value: aws.String(prefix)}},
+		}}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err := s.Client().PutBucketNotificationConfiguration(context.Background(), &s3.PutBucketNotificationConfigurationInput{
+			Bucket: aws.String(bucket), NotificationConfiguration: cfg,
+		})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("miniotest: configuring webhook notifications for %s: %v\n%s", bucket, err, s.logTail())
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }

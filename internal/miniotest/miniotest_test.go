@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/scorecard/scorecard/internal/miniotest"
 )
@@ -90,18 +89,7 @@ func TestWebhook(t *testing.T) {
 	bucket := srv.NewBucket(t)
 	ctx := context.Background()
 	client := srv.Client()
-	_, err := client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: &bucket,
-		NotificationConfiguration: &types.NotificationConfiguration{
-			QueueConfigurations: []types.QueueConfiguration{{
-				QueueArn: aws.String("arn:minio:sqs::SCORECARD:webhook"),
-				Events:   []types.Event{"s3:ObjectCreated:*"},
-			}},
-		},
-	})
-	if err != nil {
-		t.Fatalf("configuring the notification: %v", err)
-	}
+	srv.NotifyWebhook(t, bucket, "SCORECARD", "")
 	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("raw/crm/x.csv"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}

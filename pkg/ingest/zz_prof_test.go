@@ -23,7 +23,7 @@ func TestZZProf(t *testing.T) {
 	dir := t.TempDir()
 	start := time.Now()
 	nopt := normalized.Options{Dir: dir}
-	w := normalized.NewWriter[schema.Ticket](nopt, func(t *schema.Ticket) string { return t.CreatedAt.Format("2006-01") })
+	w := normalized.NewAsyncWriter[schema.Ticket](nopt, func(t *schema.Ticket) string { return t.CreatedAt.Format("2006-01") })
 	dups := normalized.NewDupFinder(64 << 20)
 	rej := 0
 	opt := ingest.Options{SourceKey: "raw/crm/x.csv", UploadedAt: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}

@@ -202,30 +202,73 @@ func (w *Writer[T]) Write(row *T) error {
 		w.last = p
 	}
 	w.one[0] = *row
-	_, err := p.pw.Write(w.one[:])
+	err := w.add(p, w.one[:])
 	var zero T
 	w.one[0] = zero // drop references into the caller's row
-	if err != nil {
-		w.err = fmt.Errorf("writing parquet row to %s (month %s): %w", p.f.Name(), month, err)
+	return err
+}
+
+// writeRows writes rows whose times were checked, in order, each to its
+// month's file. The row groups are cut where writing the rows one by one
+// with Write would cut them; only the page boundaries inside a row group may
+// differ (parquet-go cuts a page after a chunk of up to 64 rows).
+func (w *Writer[T]) writeRows(rows []T) error {
+	if w.err != nil {
 		return w.err
 	}
-	p.rows++
-	p.buffered++
-	w.buffered++
-	if p.buffered >= w.opt.RowGroupRows {
-		if err := w.cut(p); err != nil {
+	for len(rows) > 0 {
+		month := w.monthOf(&rows[0])
+		n := 1 // the run of rows of this month: exports are mostly in month order
+		for n < len(rows) && w.monthOf(&rows[n]) == month {
+			n++
+		}
+		p := w.last
+		if p == nil || p.month != month {
+			var err error
+			if p, err = w.partition(month); err != nil {
+				w.err = err
+				return err
+			}
+			w.last = p
+		}
+		if err := w.add(p, rows[:n]); err != nil {
 			return err
 		}
+		rows = rows[n:]
 	}
-	if w.buffered > w.opt.MaxBufferedRows {
-		fullest := p
-		for _, q := range w.parts {
-			if q.buffered > fullest.buffered || (q.buffered == fullest.buffered && q.month < fullest.month) {
-				fullest = q
+	return nil
+}
+
+// add writes rows to p, cutting row groups exactly where writing them one
+// at a time would: when p holds RowGroupRows rows, and when more than
+// MaxBufferedRows rows are buffered across partitions.
+func (w *Writer[T]) add(p *partition[T], rows []T) error {
+	for len(rows) > 0 {
+		k := min(int64(len(rows)), w.opt.RowGroupRows-p.buffered, w.opt.MaxBufferedRows+1-w.buffered)
+		k = max(k, 1)
+		if _, err := p.pw.Write(rows[:k]); err != nil {
+			w.err = fmt.Errorf("writing parquet row to %s (month %s): %w", p.f.Name(), p.month, err)
+			return w.err
+		}
+		rows = rows[k:]
+		p.rows += k
+		p.buffered += k
+		w.buffered += k
+		if p.buffered >= w.opt.RowGroupRows {
+			if err := w.cut(p); err != nil {
+				return err
 			}
 		}
-		if err := w.cut(fullest); err != nil {
-			return err
+		if w.buffered > w.opt.MaxBufferedRows {
+			fullest := p
+			for _, q := range w.parts {
+				if q.buffered > fullest.buffered || (q.buffered == fullest.buffered && q.month < fullest.month) {
+					fullest = q
+				}
+			}
+			if err := w.cut(fullest); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
