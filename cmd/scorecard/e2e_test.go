@@ -177,6 +177,31 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	require.NoError(t, json.Unmarshal(resp, &out))
 	require.Equal(t, pipeline.CloseUnchanged, out.Status)
 	require.Equal(t, before, listETags(t, st))
+
+	// Three closes of another month racing on S3's conditional writes:
+	// exactly one version is published.
+	var results [3]*pipeline.CloseResult
+	var errs [3]error
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &pipeline.Closer{Store: st, Config: cfg}
+			results[i], errs[i] = c.Close(ctx, pipeline.CloseRequest{Month: "2026-08"})
+		}()
+	}
+	wg.Wait()
+	for i := range results {
+		require.NoError(t, errs[i])
+		require.EqualValues(t, 1, results[i].Version)
+	}
+	var manifests []string
+	for k := range listETags(t, st) {
+		if strings.HasPrefix(k, "payroll/month=2026-08/") && strings.HasSuffix(k, "/manifest.json") {
+			manifests = append(manifests, k)
+		}
+	}
+	require.Equal(t, []string{"payroll/month=2026-08/v1/manifest.json"}, manifests)
 }
 
 func upload(t *testing.T, client *s3.Client, bucket, key, path string) {
