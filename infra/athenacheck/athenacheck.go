@@ -19,7 +19,7 @@
 //
 // RunQueryFile runs one query file and returns its rows, with DECIMAL values
 // as exact strings at the column's scale ("87.50") so results compare
-// exactly.
+// exactly; RunQuery does the same for one statement.
 package athenacheck
 
 import (
@@ -206,14 +206,24 @@ func RunQueryFile(db *sql.DB, path string, params map[string]string) ([]map[stri
 	if err != nil {
 		return nil, fmt.Errorf("binding %s: %w", path, err)
 	}
-	rows, err := db.Query(q)
+	rows, err := RunQuery(db, q)
 	if err != nil {
 		return nil, fmt.Errorf("running %s: %w", path, err)
+	}
+	return rows, nil
+}
+
+// RunQuery runs one statement with its ? placeholders bound from args and
+// returns its rows as RunQueryFile does.
+func RunQuery(db *sql.DB, q string, args ...any) ([]map[string]any, error) {
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return nil, fmt.Errorf("running %s: %w", path, err)
+		return nil, err
 	}
 	var out []map[string]any
 	for rows.Next() {
@@ -223,7 +233,7 @@ func RunQueryFile(db *sql.DB, path string, params map[string]string) ([]map[stri
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("reading a row of %s: %w", path, err)
+			return nil, fmt.Errorf("reading a row: %w", err)
 		}
 		row := make(map[string]any, len(cols))
 		for i, c := range cols {
@@ -232,7 +242,7 @@ func RunQueryFile(db *sql.DB, path string, params map[string]string) ([]map[stri
 		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading the rows of %s: %w", path, err)
+		return nil, fmt.Errorf("reading the rows: %w", err)
 	}
 	return out, nil
 }

@@ -72,26 +72,26 @@ func employee(e export, row int64, id, team string) schema.Employee {
 	return schema.Employee{EmployeeID: id, Name: str("name " + id), Team: str(team), PerformancePayFen: i64(300000), Lineage: e.lineage(row)}
 }
 
-func scorecard(id string, version int32, score int64, band, label string, notOnRoster bool) schema.Scorecard {
-	mult := map[string]int64{"A": 120, "B": 100, "C": 80, "D": 50}[band]
-	return schema.Scorecard{
-		EmployeeID: id, Version: version, ScoreCenti: score, Band: band, BandLabel: label,
-		MultiplierCenti: mult, WeightAssessedCenti: 10000, NotOnRoster: notOnRoster,
-		PolicyID: "default", PolicySHA256: "0000", PolicyVariant: "",
+// scorecardRow builds a scorecard row; team "" is null (not on the roster).
+func scorecardRow(id string, version int32, team string) schema.Scorecard {
+	sc := schema.Scorecard{
+		EmployeeID: id, Version: version, ScoreCenti: 9000, Band: "A", BandLabel: "优秀",
+		MultiplierCenti: 120, WeightAssessedCenti: 10000, NotOnRoster: team == "",
+		PolicyID: "default", PolicySHA256: "0000",
 	}
-}
-
-func kpi(id string, version int32, name string, points int64) schema.KPIScore {
-	return schema.KPIScore{
-		EmployeeID: id, Version: version, KPI: name, Dimension: "performance",
-		WeightCenti: 3000, PointsMicro: points, SampleSize: 4, Explanation: name + " explained",
+	if team != "" {
+		sc.Team = str(team)
 	}
+	return sc
 }
 
 // writeFixtureBucket lays out a small bucket whose answers are worked out by
-// hand in queries_test.go. Tickets T1..T9 exercise de-duplication and SLA
-// rules, surveys R1..R11 crediting and de-duplication, three roster uploads
-// the roster-as-of-month rule, and two versions of 2025-03 the latest views.
+// hand in queries_test.go: the rules the sample month does not reach.
+// Tickets T1..T10 exercise de-duplication ties, SLA deadlines across the
+// Spring Festival and a month end, complaints and the close's look-back;
+// surveys R1..R13 crediting and de-duplication month by month; three roster
+// uploads the newest-roster rule; two versions of 2025-03 the team taken
+// from the latest scorecards.
 func writeFixtureBucket(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -102,14 +102,24 @@ func writeFixtureBucket(t *testing.T) string {
 	crmD := export{"raw/crm/2025-03-d.csv", at("2025-03-25 09:00")}
 	crmE := export{"raw/crm/2025-03-e.csv", at("2025-04-05 09:00")}
 	crmJ := export{"raw/crm/2025-01.csv", at("2025-02-07 09:00")}
+	crmK := export{"raw/crm/2024-11.csv", at("2025-03-11 09:00")}
 
 	t7 := ticket(crmA, 5, "T7", "simple", "resolved", "E1", "2025-03-12 10:00", "2025-03-12 12:00")
 	t7.UpdatedAt = atp("2025-03-12 12:00")
+	// An attitude complaint without is_complaint: still a complaint (failed).
+	t2 := ticket(crmA, 2, "T2", "simple", "resolved", "E2", "2025-03-10 10:00", "2025-03-11 11:00")
+	t2.ComplaintType, t2.ComplaintOutcome = str("attitude"), str("failure")
+	t9 := ticket(crmD, 1, "T9", "simple", "resolved", "E3", "2025-03-24 10:00", "2025-03-24 11:00")
+	t9.IsComplaint, t9.ComplaintOutcome = true, str("success")
+	// A complaint resolved in March but created more than 3 months
+	// before: outside the close's look-back, so in no March KPI.
+	t10 := ticket(crmK, 1, "T10", "simple", "resolved", "E1", "2024-11-20 10:00", "2025-03-10 10:00")
+	t10.IsComplaint, t10.ComplaintOutcome = true, str("success")
 	writeParquet(t, dir, "normalized/tickets/month=2025-03/aaaaaaaaaaaaaaaa.parquet", []schema.Ticket{
 		// on time: resolved 23h after creation.
 		ticket(crmA, 1, "T1", "simple", "resolved", "E1", "2025-03-03 10:00", "2025-03-04 09:00"),
 		// late: resolved 25h after creation; deadline 2025-03-11 10:00.
-		ticket(crmA, 2, "T2", "simple", "resolved", "E2", "2025-03-10 10:00", "2025-03-11 11:00"),
+		t2,
 		// complex, created Thursday: working days Fri 21, Mon 24, Tue 25;
 		// unresolved, so a breach in 2025-03.
 		ticket(crmA, 3, "T5", "complex", "open", "E3", "2025-03-20 10:00", ""),
@@ -129,8 +139,9 @@ func writeFixtureBucket(t *testing.T) string {
 	})
 	// Same upload time as C: the greater key (d) wins.
 	writeParquet(t, dir, "normalized/tickets/month=2025-03/dddddddddddddddd.parquet", []schema.Ticket{
-		ticket(crmD, 1, "T9", "simple", "resolved", "E3", "2025-03-24 10:00", "2025-03-24 11:00"),
+		t9,
 	})
+	writeParquet(t, dir, "normalized/tickets/month=2024-11/kkkkkkkkkkkkkkkk.parquet", []schema.Ticket{t10})
 	// Complex, created Friday 28 March: Mon 31, Tue 1, Wed 2 April; resolved
 	// on the deadline day, so on time in 2025-04.
 	writeParquet(t, dir, "normalized/tickets/month=2025-03/eeeeeeeeeeeeeeee.parquet", []schema.Ticket{
@@ -165,6 +176,13 @@ func writeFixtureBucket(t *testing.T) string {
 	writeParquet(t, dir, "normalized/surveys/month=2025-03/2222222222222222.parquet", []schema.Survey{
 		survey(sv2, 1, "R3", nil, str("E1"), "2025-03-15 10:00", 4),
 	})
+	sv4 := export{"raw/survey/2025-04.csv", at("2025-04-05 09:00")}
+	writeParquet(t, dir, "normalized/surveys/month=2025-04/7777777777777777.parquet", []schema.Survey{
+		// A later response for T1 than R4, in April: R4 still counts in
+		// March, as on March's payroll.
+		survey(sv4, 1, "R13", str("T1"), str("E1"), "2025-04-02 10:00", 5),
+		survey(sv4, 2, "R12", nil, str("E2"), "2025-04-03 10:00", 4),
+	})
 	writeParquet(t, dir, "normalized/surveys/month=2025-02/3333333333333333.parquet", []schema.Survey{
 		survey(sv3, 1, "R10", nil, str("E1"), "2025-02-10 10:00", 5),
 		survey(sv3, 2, "R11", nil, str("E2"), "2025-02-11 10:00", 1),
@@ -184,32 +202,14 @@ func writeFixtureBucket(t *testing.T) string {
 	})
 
 	writeParquet(t, dir, "scorecards/employees/month=2025-02/v1.parquet", []schema.Scorecard{
-		scorecard("E1", 1, 9250, "A", "优秀", false),
-		scorecard("E2", 1, 8100, "B", "良好", false),
+		scorecardRow("E1", 1, "A"), scorecardRow("E2", 1, "A"),
 	})
 	writeParquet(t, dir, "scorecards/employees/month=2025-03/v1.parquet", []schema.Scorecard{
-		scorecard("E1", 1, 8500, "B", "良好", false),
-		scorecard("E2", 1, 6000, "D", "待改进", false),
-		scorecard("E3", 1, 7500, "C", "合格", false),
+		scorecardRow("E1", 1, "A"), scorecardRow("E2", 1, "A"), scorecardRow("E3", 1, "A"),
 	})
+	// v2 moved E2 and E3 to team B and added E9, not on the roster.
 	writeParquet(t, dir, "scorecards/employees/month=2025-03/v2.parquet", []schema.Scorecard{
-		scorecard("E1", 2, 9100, "A", "优秀", false),
-		scorecard("E2", 2, 6000, "D", "待改进", false),
-		scorecard("E3", 2, 7500, "C", "合格", false),
-		scorecard("E9", 2, 9500, "A", "优秀", true),
-	})
-	writeParquet(t, dir, "scorecards/kpis/month=2025-02/v1.parquet", []schema.KPIScore{
-		kpi("E1", 1, "satisfaction", 300000),
-		kpi("E1", 1, "on_time", 150000),
-		kpi("E2", 1, "satisfaction", 100000),
-	})
-	writeParquet(t, dir, "scorecards/kpis/month=2025-03/v1.parquet", []schema.KPIScore{
-		kpi("E1", 1, "satisfaction", 200000),
-	})
-	writeParquet(t, dir, "scorecards/kpis/month=2025-03/v2.parquet", []schema.KPIScore{
-		kpi("E1", 2, "satisfaction", 250000),
-		kpi("E1", 2, "on_time", 140000),
-		kpi("E3", 2, "satisfaction", 290000),
+		scorecardRow("E1", 2, "A"), scorecardRow("E2", 2, "B"), scorecardRow("E3", 2, "B"), scorecardRow("E9", 2, ""),
 	})
 	return dir
 }
