@@ -189,6 +189,7 @@ func (in *Ingester) Ingest(ctx context.Context, key string) (*IngestReport, erro
 			if err := in.writeReport(ctx, rep); err != nil {
 				return nil, err
 			}
+			in.emitMetrics(rep)
 			return rep, fmt.Errorf("ingesting %s: %w", key, err)
 		}
 		return nil, fmt.Errorf("ingesting %s: %w", key, err)
@@ -419,10 +420,14 @@ func (in *Ingester) writeReport(ctx context.Context, rep *IngestReport) error {
 }
 
 // emitMetrics logs the ingest counts in CloudWatch Embedded Metric Format, so
-// an alarm can watch quarantined rows without an API call.
+// alarms can watch quarantined rows and unreadable files without an API call.
 func (in *Ingester) emitMetrics(rep *IngestReport) {
 	if in.Config.Now == nil || in.Config.Metrics == nil {
 		return
+	}
+	failed := 0
+	if rep.Status == StatusFailed {
+		failed = 1
 	}
 	emf := map[string]any{
 		"_aws": map[string]any{
@@ -433,12 +438,14 @@ func (in *Ingester) emitMetrics(rep *IngestReport) {
 				"Metrics": []any{
 					map[string]string{"Name": "QuarantinedRows", "Unit": "Count"},
 					map[string]string{"Name": "RowsAccepted", "Unit": "Count"},
+					map[string]string{"Name": "FailedFiles", "Unit": "Count"},
 				},
 			}},
 		},
 		"Source":          rep.Source,
 		"QuarantinedRows": rep.Rejected,
 		"RowsAccepted":    rep.Accepted,
+		"FailedFiles":     failed,
 	}
 	line, err := json.Marshal(emf)
 	if err == nil {

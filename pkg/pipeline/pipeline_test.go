@@ -530,3 +530,48 @@ func decodeS3Event(t *testing.T, raw []byte) events.S3Event {
 	require.NoError(t, json.Unmarshal(raw, &ev))
 	return ev
 }
+
+// TestIngestEmitsEmbeddedMetrics checks the CloudWatch Embedded Metric Format
+// lines the template's alarms read (namespace Scorecard, dimension Source).
+func TestIngestEmitsEmbeddedMetrics(t *testing.T) {
+	dir, st := sampleStore(t)
+	var out bytes.Buffer
+	cfg := testConfig()
+	cfg.Metrics = &out
+	cfg.Now = func() time.Time { return time.Date(2026, 10, 3, 0, 0, 0, 0, time.UTC) }
+	in := &pipeline.Ingester{Store: st, Config: cfg}
+	ctx := context.Background()
+	_, err := in.Ingest(ctx, "raw/crm/工单导出 2026-09.csv")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "raw", "crm", "broken.csv"), []byte("工单编号\r\nT1\r\n"), 0o644))
+	_, err = in.Ingest(ctx, "raw/crm/broken.csv")
+	require.Error(t, err)
+
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 2)
+	type emf struct {
+		AWS struct {
+			Timestamp         int64
+			CloudWatchMetrics []struct {
+				Namespace  string
+				Dimensions [][]string
+				Metrics    []struct{ Name, Unit string }
+			}
+		} `json:"_aws"`
+		Source          string
+		QuarantinedRows int64
+		RowsAccepted    int64
+		FailedFiles     int64
+	}
+	var ok, failed emf
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &ok))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &failed))
+	require.Equal(t, cfg.Now().UnixMilli(), ok.AWS.Timestamp)
+	require.Equal(t, "Scorecard", ok.AWS.CloudWatchMetrics[0].Namespace)
+	require.Equal(t, [][]string{{"Source"}}, ok.AWS.CloudWatchMetrics[0].Dimensions)
+	require.Equal(t, "crm", ok.Source)
+	require.EqualValues(t, 6, ok.QuarantinedRows)
+	require.EqualValues(t, 122, ok.RowsAccepted)
+	require.EqualValues(t, 0, ok.FailedFiles)
+	require.EqualValues(t, 1, failed.FailedFiles)
+}
