@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	_ "time/tzdata" // Asia/Shanghai must load where the OS has no zoneinfo (Lambda)
 )
@@ -39,7 +40,7 @@ var errUsage = errors.New("bad usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(profiled(func() int { return run(ctx, os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -99,4 +100,25 @@ func logLevel(verbose bool) slog.Level {
 		return slog.LevelInfo
 	}
 	return slog.LevelWarn
+}
+
+// profiled runs f with a CPU profile written to $SCORECARD_CPUPROFILE, if set
+// (for measuring ingest and close on real data: go tool pprof FILE).
+func profiled(f func() int) int {
+	path := os.Getenv("SCORECARD_CPUPROFILE")
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "scorecard: SCORECARD_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintf(os.Stderr, "scorecard: SCORECARD_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }

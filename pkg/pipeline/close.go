@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -391,7 +393,7 @@ type closeInputs struct {
 func (c *Closer) readInputs(ctx context.Context, month calendar.Month, pol *policy.Policy, work string) (*closeInputs, error) {
 	in := &closeInputs{sourceKeys: map[string]bool{}}
 	for i := pol.TicketLookbackMonths; i >= 0; i-- {
-		err := readPartition(ctx, c, in, work, schema.DatasetTickets, month.Add(-i), func(rows []schema.Ticket) {
+		err := readPartition(ctx, c, in, work, schema.DatasetTickets, month.Add(-i), func(n int) { in.tickets = slices.Grow(in.tickets, n) }, func(rows []schema.Ticket) {
 			for i := range rows {
 				in.tickets = append(in.tickets, score.TicketFromSchema(&rows[i]))
 				in.sourceKeys[rows[i].SourceKey] = true
@@ -401,7 +403,7 @@ func (c *Closer) readInputs(ctx context.Context, month calendar.Month, pol *poli
 			return nil, err
 		}
 	}
-	err := readPartition(ctx, c, in, work, schema.DatasetSurveys, month, func(rows []schema.Survey) {
+	err := readPartition(ctx, c, in, work, schema.DatasetSurveys, month, func(n int) { in.surveys = slices.Grow(in.surveys, n) }, func(rows []schema.Survey) {
 		for i := range rows {
 			in.surveys = append(in.surveys, score.SurveyFromSchema(&rows[i]))
 			in.sourceKeys[rows[i].SourceKey] = true
@@ -411,7 +413,7 @@ func (c *Closer) readInputs(ctx context.Context, month calendar.Month, pol *poli
 		return nil, err
 	}
 	for i := pol.ExamLookbackMonths; i >= 0; i-- {
-		err := readPartition(ctx, c, in, work, schema.DatasetEvaluations, month.Add(-i), func(rows []schema.Evaluation) {
+		err := readPartition(ctx, c, in, work, schema.DatasetEvaluations, month.Add(-i), func(n int) { in.evaluations = slices.Grow(in.evaluations, n) }, func(rows []schema.Evaluation) {
 			for i := range rows {
 				in.evaluations = append(in.evaluations, score.EvaluationFromSchema(&rows[i]))
 				in.sourceKeys[rows[i].SourceKey] = true
@@ -450,7 +452,7 @@ func (c *Closer) readRoster(ctx context.Context, in *closeInputs, work string) e
 	var newestRows []schema.Employee
 	for _, o := range objs {
 		var rows []schema.Employee
-		if err := readObject(ctx, c.Store, o, work, func(batch []schema.Employee) {
+		if err := readObject(ctx, c.Store, o, work, nil, func(batch []schema.Employee) {
 			rows = append(rows, batch...)
 		}); err != nil {
 			return err
@@ -473,7 +475,7 @@ func (c *Closer) readRoster(ctx context.Context, in *closeInputs, work string) e
 }
 
 // readPartition reads every Parquet object of one dataset partition.
-func readPartition[T any](ctx context.Context, c *Closer, in *closeInputs, work, dataset string, month calendar.Month, fn func([]T)) error {
+func readPartition[T any](ctx context.Context, c *Closer, in *closeInputs, work, dataset string, month calendar.Month, grow func(int), fn func([]T)) error {
 	prefix := normalizedPrefix + dataset + "/month=" + month.String() + "/"
 	in.partitions = append(in.partitions, prefix)
 	var objs []store.Object
@@ -487,7 +489,7 @@ func readPartition[T any](ctx context.Context, c *Closer, in *closeInputs, work,
 	}
 	for _, o := range objs {
 		var n int64
-		if err := readObject(ctx, c.Store, o, work, func(rows []T) {
+		if err := readObject(ctx, c.Store, o, work, grow, func(rows []T) {
 			n += int64(len(rows))
 			fn(rows)
 		}); err != nil {
@@ -500,7 +502,7 @@ func readPartition[T any](ctx context.Context, c *Closer, in *closeInputs, work,
 
 // readObject copies a Parquet object to a local file (Parquet needs random
 // access) and streams its rows.
-func readObject[T any](ctx context.Context, b Bucket, o store.Object, work string, fn func([]T)) error {
+func readObject[T any](ctx context.Context, b Bucket, o store.Object, work string, grow func(int), fn func([]T)) error {
 	rc, _, err := b.Get(ctx, o.Key)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", o.Key, err)
@@ -516,7 +518,16 @@ func readObject[T any](ctx context.Context, b Bucket, o store.Object, work strin
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", o.Key, err)
 	}
-	if err := normalized.Read[T](f, size, func(rows []T) error { fn(rows); return nil }); err != nil {
+	if grow != nil {
+		n, err := normalized.NumRows(f, size)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", o.Key, err)
+		}
+		grow(int(n))
+	}
+	// Row order does not matter to the scorer (its de-duplication orders
+	// rows by their own fields), so row groups are decoded on every core.
+	if err := normalized.ReadConcurrent[T](f, size, runtime.GOMAXPROCS(0), func(rows []T) error { fn(rows); return nil }); err != nil {
 		return fmt.Errorf("reading %s: %w", o.Key, err)
 	}
 	return nil
