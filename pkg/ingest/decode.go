@@ -380,7 +380,7 @@ func (d *decoder) decodeGB() error {
 		d.gbRuns.line = d.line
 	}
 	b := d.raw[d.r:d.w]
-	nDst, nSrc, err := d.gb.Transform(d.out, b, d.eof)
+	nDst, nSrc, err := gbDecode(d.gb, d.out, b, d.eof)
 	if err != nil && !errors.Is(err, transform.ErrShortSrc) {
 		return fmt.Errorf("decoding gb18030: %w", err)
 	}
@@ -421,53 +421,82 @@ type gbRunChecker struct {
 const maxRun = 4 << 10
 
 // scan feeds b; it reports the 0-based line of the first run found bad.
+// ASCII and non-ASCII stretches are skipped eight bytes at a time, and
+// lines are counted with bytes.Count only where a run starts.
 func (c *gbRunChecker) scan(b []byte) (bool, int64) {
-	for _, x := range b {
-		if x >= utf8.RuneSelf {
-			if c.runLen == 0 {
-				c.runLine = c.line
-				c.run = c.run[:0]
+	counted := 0   // c.line counts the newlines of b[:counted]
+	runStart := -1 // where the open run starts in b; -1: in an earlier b
+	i := 0
+	for i < len(b) {
+		if c.runLen == 0 {
+			j := i + asciiPrefix(b[i:])
+			if j == len(b) {
+				break
 			}
-			if len(c.run) < maxRun {
-				c.run = append(c.run, x)
+			c.line += int64(bytes.Count(b[counted:j], newline))
+			counted = j
+			c.runLine = c.line
+			runStart = j
+			i = j
+		}
+		j := i + highPrefix(b[i:])
+		c.runLen += j - i
+		if j == len(b) {
+			// The run goes on in the next b: keep its first bytes.
+			if runStart >= 0 {
+				c.run = append(c.run[:0], b[runStart:min(len(b), runStart+maxRun)]...)
+			} else if room := maxRun - len(c.run); room > 0 {
+				c.run = append(c.run, b[i:min(j, i+room)]...)
 			}
-			c.runLen++
-			continue
+			i = j
+			break
 		}
-		if c.runLen > 0 {
-			if c.looksUTF8() {
-				return true, c.runLine
-			}
-			c.runLen = 0
+		run := c.run
+		if runStart >= 0 {
+			run = b[runStart:min(j, runStart+maxRun)]
+		} else if room := maxRun - len(c.run); room > 0 {
+			c.run = append(c.run, b[i:min(j, i+room)]...)
+			run = c.run
 		}
-		if x == '\n' {
-			c.line++
+		if looksUTF8(run, c.runLen) {
+			return true, c.runLine
 		}
+		c.runLen = 0
+		i = j
 	}
+	c.line += int64(bytes.Count(b[counted:], newline))
 	return false, 0
 }
 
+var newline = []byte{'\n'}
+
 // end judges a run still open at the end of the file.
 func (c *gbRunChecker) end() (bool, int64) {
-	if c.runLen > 0 && c.looksUTF8() {
+	if c.runLen > 0 && looksUTF8(c.run, c.runLen) {
 		return true, c.runLine
 	}
 	return false, 0
 }
 
-func (c *gbRunChecker) looksUTF8() bool {
+// looksUTF8 judges a run of runLen bytes >= 0x80 whose first bytes (at
+// most maxRun) are r.
+func looksUTF8(r []byte, runLen int) bool {
 	// A run of odd length ends in a GBK lead byte whose trail is ASCII
 	// (0x40-0x7E, or a GB18030 four-byte sequence), or in an invalid
 	// sequence, which the decoder reports itself.
-	if c.runLen%2 == 1 {
+	if runLen%2 == 1 {
 		return false
 	}
-	r := c.run
 	u := r
-	if c.runLen > len(r) {
+	if runLen > len(r) {
 		u = r[:utf8Cut(r)]
 	}
 	if len(u) < 3 {
+		return false
+	}
+	// Quick rejection of most GBK runs: the first rune must be a
+	// three-byte UTF-8 sequence (or '·', C2 B7).
+	if c0, c1 := u[0], u[1]; !(c0 >= 0xE0 && c0 <= 0xEF || c0 == 0xC2) || c1 < 0x80 || c1 > 0xBF {
 		return false
 	}
 	for i := 0; i < len(u); {

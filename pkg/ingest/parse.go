@@ -148,13 +148,16 @@ func parseTimeASCII(s string, loc *time.Location) (time.Time, bool) {
 	if p != len(s) {
 		return time.Time{}, false
 	}
+	// Zone offsets are whole seconds, so dropping the sub-millisecond digits
+	// here truncates the instant to milliseconds.
+	nsec -= nsec % int(time.Millisecond)
 	var t time.Time
 	if hasZone {
 		t = time.Date(year, time.Month(month), day, hour, min, sec, nsec, time.UTC).Add(-time.Duration(zone) * time.Second)
 	} else {
 		t = time.Date(year, time.Month(month), day, hour, min, sec, nsec, loc)
 	}
-	return t.UTC().Truncate(time.Millisecond), true
+	return t.UTC(), true
 }
 
 // parseZone parses Z, ±hh, ±hhmm or ±hh:mm at s[p:], returning seconds east.
@@ -375,10 +378,17 @@ func parseDecimal2(s string, currency bool, units ...string) (int64, error) {
 // stripMoney removes spaces, currency signs and unit suffixes, normalizing
 // full-width characters first when the cell is not ASCII.
 func stripMoney(s string, currency bool, units []string) string {
-	if !isASCII(s) {
-		s = norm.NFKC.String(s)
+	ascii := isASCII(s)
+	if !ascii {
+		// Fast path for "￥85.50" and "35元": NFKC of ASCII text with these
+		// signs is the same text with ￥ as ¥, and the signs go below anyway.
+		if t := stripSigns(s, currency); isASCII(t) {
+			s, ascii = t, true
+		} else {
+			s = norm.NFKC.String(s)
+		}
 	}
-	if currency {
+	if currency && (!ascii || strings.ContainsAny(s, "RrCc")) {
 		for _, c := range []string{"¥", "￥", "元", "RMB", "rmb", "CNY", "cny"} {
 			if strings.Contains(s, c) {
 				s = strings.ReplaceAll(s, c, "")
@@ -387,6 +397,9 @@ func stripMoney(s string, currency bool, units []string) string {
 	}
 	for _, u := range units {
 		s = strings.TrimSuffix(strings.TrimSpace(s), u)
+	}
+	if ascii && !strings.ContainsAny(s, asciiSpace) {
+		return s // what unicode.IsSpace finds in ASCII text
 	}
 	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
 		s = strings.Map(func(r rune) rune {
@@ -397,6 +410,33 @@ func stripMoney(s string, currency bool, units []string) string {
 		}, s)
 	}
 	return s
+}
+
+const asciiSpace = " \t\n\v\f\r"
+
+// stripSigns removes the currency signs ¥ ￥ 元 from s when currency is set.
+// A sign at either end (where people type it) is cut without copying.
+func stripSigns(s string, currency bool) string {
+	if !currency {
+		return s
+	}
+	for {
+		switch {
+		case strings.HasPrefix(s, "￥"):
+			s = s[len("￥"):]
+		case strings.HasPrefix(s, "¥"):
+			s = s[len("¥"):]
+		case strings.HasSuffix(s, "元"):
+			s = s[:len(s)-len("元")]
+		default:
+			for _, c := range []string{"¥", "￥", "元"} {
+				if strings.Contains(s, c) {
+					s = strings.ReplaceAll(s, c, "")
+				}
+			}
+			return s
+		}
+	}
 }
 
 // parseCount parses a non-negative-or-not integer count; "2", "2.0", "2次".
@@ -496,11 +536,48 @@ func normalizeValue(s string) string {
 // trimSpace trims ASCII and Unicode white space, including U+3000 and the
 // zero-width no-break space (BOM) that spreadsheets leave behind.
 func trimSpace(s string) string {
-	// Fast path for the common case of clean ASCII cells.
-	if s == "" || (s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf) {
+	if s == "" {
 		return s
 	}
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b' })
+	// Fast path: cells are nearly always trimmed already, so look at the
+	// first and last rune only.
+	if firstKept(s) && lastKept(s) {
+		return s
+	}
+	return strings.TrimFunc(s, isTrimmed)
+}
+
+// firstKept reports whether trimSpace keeps the first rune of s (not empty).
+func firstKept(s string) bool {
+	switch c := s[0]; {
+	case c < utf8.RuneSelf:
+		return c > ' '
+	case c >= 0xE4 && c <= 0xE9:
+		return true // a CJK ideograph (U+4000-U+9FFF), or invalid UTF-8
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return !isTrimmed(r)
+}
+
+// lastKept reports whether trimSpace keeps the last rune of s (not empty).
+func lastKept(s string) bool {
+	n := len(s)
+	if c := s[n-1]; c < utf8.RuneSelf {
+		return c > ' '
+	}
+	if n >= 3 && s[n-3] >= 0xE4 && s[n-3] <= 0xE9 && s[n-2]&0xC0 == 0x80 && s[n-1]&0xC0 == 0x80 {
+		return true // a CJK ideograph (U+4000-U+9FFF)
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return !isTrimmed(r)
+}
+
+// isTrimmed reports whether trimSpace removes r at either end of a cell.
+func isTrimmed(r rune) bool {
+	if r > '\u3000' && r < '\ufeff' {
+		return false // Chinese text: no white space after U+3000
+	}
+	return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
 }
 
 func isASCII(s string) bool {

@@ -10,7 +10,7 @@ import (
 const (
 	// AsyncBatchRows is the number of rows AsyncWriter hands to its
 	// goroutine at a time.
-	AsyncBatchRows = 1024
+	AsyncBatchRows = 512
 	// asyncQueue is the number of full batches that may wait for the
 	// goroutine; with the batch being filled and the one being written, at
 	// most asyncQueue+2 batches exist, which bounds the memory.
@@ -35,6 +35,7 @@ const (
 type AsyncWriter[T any] struct {
 	w      *Writer[T] // owned by the goroutine until it exits
 	times  []timeField
+	each   func(*T) // see OnWrite
 	batch  []T
 	work   chan []T // full batches for the goroutine
 	free   chan []T // written batches, for reuse
@@ -60,6 +61,12 @@ func NewAsyncWriter[T any](opt Options, monthOf func(*T) string) *AsyncWriter[T]
 	go a.run()
 	return a
 }
+
+// OnWrite sets fn to be called from the goroutine for every row, in order,
+// just before the row is encoded; rows that Write refuses never reach it.
+// It lets a caller move per-row work such as DupFinder.Add off its own
+// goroutine. It must be called before the first Write.
+func (a *AsyncWriter[T]) OnWrite(fn func(*T)) { a.each = fn }
 
 // Write queues one row for its month's file.
 //
@@ -112,7 +119,8 @@ func (a *AsyncWriter[T]) run() {
 	}
 }
 
-// write writes one batch; a panic in the encoder becomes the Writer's error.
+// write writes one batch; a panic (in the encoder or in the OnWrite
+// function) becomes the Writer's error.
 func (a *AsyncWriter[T]) write(rows []T) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -120,6 +128,11 @@ func (a *AsyncWriter[T]) write(rows []T) (err error) {
 			a.w.err = err
 		}
 	}()
+	if a.each != nil {
+		for i := range rows {
+			a.each(&rows[i])
+		}
+	}
 	return a.w.writeRows(rows)
 }
 

@@ -2,12 +2,15 @@ package normalized
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
 	"unsafe"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/bloom"
 	"github.com/parquet-go/parquet-go/bloom/xxhash"
 	"github.com/scorecard/scorecard/pkg/schema"
@@ -64,6 +67,11 @@ func (d *DupFinder) suspect(id string) bool {
 	return ok
 }
 
+func (d *DupFinder) suspectBytes(id []byte) bool {
+	_, ok := d.suspects[string(id)] // no allocation for a map lookup
+	return ok
+}
+
 // ticketKey is the projection RemoveTicketDuplicates reads in its first pass.
 type ticketKey struct {
 	TicketID  string `parquet:"ticket_id"`
@@ -103,27 +111,21 @@ func RemoveTicketDuplicates(files []File, d *DupFinder, opt Options) ([]File, []
 
 	occ := make(map[string]*occurrences)
 	for i, f := range files {
-		err := readPath(f.Path, func(rows []ticketKey) error {
-			for _, r := range rows {
-				if !d.suspect(r.TicketID) {
-					continue
-				}
-				o := occ[r.TicketID]
-				if o == nil {
-					o = &occurrences{last: r.SourceRow, lastFile: i}
-					occ[r.TicketID] = o
-				}
-				o.total++
-				if r.SourceRow > o.last {
-					o.last, o.lastFile = r.SourceRow, i
-				}
-				if n := len(o.perFile); n > 0 && o.perFile[n-1].file == i {
-					o.perFile[n-1].n++
-				} else {
-					o.perFile = append(o.perFile, fileCount{file: i, n: 1})
-				}
+		err := scanTicketKeys(f.Path, d, func(id string, sourceRow int64) {
+			o := occ[id]
+			if o == nil {
+				o = &occurrences{last: sourceRow, lastFile: i}
+				occ[id] = o
 			}
-			return nil
+			o.total++
+			if sourceRow > o.last {
+				o.last, o.lastFile = sourceRow, i
+			}
+			if n := len(o.perFile); n > 0 && o.perFile[n-1].file == i {
+				o.perFile[n-1].n++
+			} else {
+				o.perFile = append(o.perFile, fileCount{file: i, n: 1})
+			}
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("finding duplicate ticket ids: %w", err)
@@ -226,6 +228,110 @@ func rewriteWithout(f File, occ map[string]*occurrences, opt Options) (*File, []
 		return nil, nil, fmt.Errorf("rewriting %s without duplicate ticket ids: %w", f.Path, err)
 	}
 	return &nf, removed, nil
+}
+
+// scanTicketKeys calls fn, in file order, with the ticket_id and source_row
+// of every row of a tickets file whose id is a suspect of d. It decodes only
+// the pages of those two columns, straight from parquet-go's column pages
+// (no row is assembled): the ids of every row, and the source rows of the
+// suspects' rows.
+func scanTicketKeys(path string, d *DupFinder, fn func(id string, sourceRow int64)) (err error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	pf, err := parquet.OpenFile(fh, st.Size())
+	if err != nil {
+		return fmt.Errorf("reading %s: opening parquet: %w", path, err)
+	}
+	if err := compatible(parquet.SchemaOf(new(ticketKey)), pf.Schema()); err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	idCol, _ := pf.Schema().Lookup("ticket_id")
+	rowCol, _ := pf.Schema().Lookup("source_row")
+	defer func() {
+		if p := recover(); p != nil { // parquet-go panics on some corrupt pages
+			err = fmt.Errorf("reading %s: %v", path, p)
+		}
+	}()
+	var hits []int64 // rows of the row group holding a suspect
+	var ids []string
+	for g, rg := range pf.RowGroups() {
+		chunks := rg.ColumnChunks()
+		hits, ids = hits[:0], ids[:0]
+		n, err := eachPage(chunks[idCol.ColumnIndex], func(page parquet.Page, first int64) error {
+			values := page.Data()
+			data, offsets := values.ByteArray()
+			if int64(len(offsets)) != page.NumValues()+1 || page.NumNulls() != 0 {
+				return fmt.Errorf("ticket_id page holds %d offsets for %d values", len(offsets), page.NumValues())
+			}
+			for i := range len(offsets) - 1 {
+				id := data[offsets[i]:offsets[i+1]]
+				if d.suspectBytes(id) {
+					hits = append(hits, first+int64(i))
+					ids = append(ids, string(id))
+				}
+			}
+			return nil
+		})
+		if err == nil && n != rg.NumRows() {
+			err = fmt.Errorf("ticket_id holds %d rows, the row group %d", n, rg.NumRows())
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: row group %d: %w", path, g, err)
+		}
+		if len(hits) == 0 {
+			continue
+		}
+		k := 0
+		n, err = eachPage(chunks[rowCol.ColumnIndex], func(page parquet.Page, first int64) error {
+			values := page.Data()
+			rows := values.Int64()
+			if int64(len(rows)) != page.NumValues() || page.NumNulls() != 0 {
+				return fmt.Errorf("source_row page holds %d values, want %d", len(rows), page.NumValues())
+			}
+			for k < len(hits) && hits[k] < first+int64(len(rows)) {
+				fn(ids[k], rows[hits[k]-first])
+				k++
+			}
+			return nil
+		})
+		if err == nil && (n != rg.NumRows() || k != len(hits)) {
+			err = fmt.Errorf("source_row holds %d rows, the row group %d", n, rg.NumRows())
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: row group %d: %w", path, g, err)
+		}
+	}
+	return nil
+}
+
+// eachPage calls fn with every page of a column chunk and the index (in the
+// row group) of the page's first row, and returns the rows read.
+func eachPage(chunk parquet.ColumnChunk, fn func(page parquet.Page, first int64) error) (int64, error) {
+	pages := chunk.Pages()
+	defer pages.Close()
+	var rows int64
+	for {
+		page, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return rows, err
+		}
+		err = fn(page, rows)
+		rows += page.NumRows()
+		parquet.Release(page)
+		if err != nil {
+			return rows, err
+		}
+	}
 }
 
 // readPath reads a local Parquet file with Read.

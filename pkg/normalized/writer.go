@@ -16,9 +16,16 @@
 //     the export;
 //   - byte-identical output for identical input (no clock, no randomness).
 //
-// Every file must be read back with Verify before it is published. Read
-// streams rows back in batches, reading only the columns of the row type it is
-// given, so the close can read a narrow projection of a wide table.
+// AsyncWriter is a Writer whose Parquet encoding runs in a goroutine of its
+// own, fed batches of rows through a bounded queue, so that parsing an export
+// and encoding it use two cores; its files hold the same rows in the same row
+// groups.
+//
+// Every file must be read back with Verify before it is published: it checks
+// the size, SHA-256, schema and row counts, and decompresses and decodes every
+// page of every column chunk (concurrently). Read streams rows back in
+// batches, reading only the columns of the row type it is given, so the close
+// can read a narrow projection of a wide table.
 //
 // DupFinder and RemoveTicketDuplicates implement the within-file duplicate
 // ticket_id rule (spec §3.1) without holding every id in memory: a fixed-size

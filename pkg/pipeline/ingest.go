@@ -291,14 +291,11 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 	monthOf := func(t time.Time) string { return calendar.MonthOf(t, loc).String() }
 	switch src {
 	case ingest.SourceCRM:
-		w := normalized.NewWriter[schema.Ticket](nopt, func(t *schema.Ticket) string { return monthOf(t.CreatedAt) })
+		w := normalized.NewAsyncWriter[schema.Ticket](nopt, func(t *schema.Ticket) string { return monthOf(t.CreatedAt) })
 		dups := normalized.NewDupFinder(64 << 20)
+		w.OnWrite(func(t *schema.Ticket) { dups.Add(t.TicketID) }) // in the encoder's goroutine
 		info, err := ingest.ReadTickets(body, opt, func(t *schema.Ticket) error {
-			if err := w.Write(t); err != nil {
-				return q.outOfRange(err, t.SourceRow)
-			}
-			dups.Add(t.TicketID)
-			return nil
+			return q.outOfRange(w.Write(t), t.SourceRow)
 		}, q.add)
 		files, err := finish(w, info, err)
 		if err != nil {
@@ -317,7 +314,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		}
 		return files, info, verifyAll[schema.Ticket](files)
 	case ingest.SourceSurvey:
-		w := normalized.NewWriter[schema.Survey](nopt, func(s *schema.Survey) string { return monthOf(s.SubmittedAt) })
+		w := normalized.NewAsyncWriter[schema.Survey](nopt, func(s *schema.Survey) string { return monthOf(s.SubmittedAt) })
 		info, err := ingest.ReadSurveys(body, opt, func(s *schema.Survey) error {
 			return q.outOfRange(w.Write(s), s.SourceRow)
 		}, q.add)
@@ -327,7 +324,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		}
 		return files, info, verifyAll[schema.Survey](files)
 	case ingest.SourceEvaluations:
-		w := normalized.NewWriter[schema.Evaluation](nopt, func(e *schema.Evaluation) string { return e.Month })
+		w := normalized.NewAsyncWriter[schema.Evaluation](nopt, func(e *schema.Evaluation) string { return e.Month })
 		info, err := ingest.ReadEvaluations(body, opt, func(e *schema.Evaluation) error {
 			return q.outOfRange(w.Write(e), e.SourceRow)
 		}, q.add)
@@ -338,7 +335,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		return files, info, verifyAll[schema.Evaluation](files)
 	default:
 		uploaded := monthOf(opt.UploadedAt)
-		w := normalized.NewWriter[schema.Employee](nopt, func(*schema.Employee) string { return uploaded })
+		w := normalized.NewAsyncWriter[schema.Employee](nopt, func(*schema.Employee) string { return uploaded })
 		info, err := ingest.ReadRoster(body, opt, func(e *schema.Employee) error {
 			return q.outOfRange(w.Write(e), e.SourceRow)
 		}, q.add)
