@@ -27,3 +27,6 @@ go test -count=1 ./... ./testdata/gen
 
 echo "== go test (infra/athenacheck: DuckDB over the Parquet the pipeline writes)"
 (cd infra/athenacheck && go test -count=1 ./...)
+
+echo "== go test (bench/duckbench: the DuckDB benchmark baseline writes the same rows as the pipeline)"
+(cd bench/duckbench && go test -count=1 ./...)

@@ -16,6 +16,12 @@
 -- :customer_key, :source_key, :uploaded_at (RFC 3339), :out_dir.
 -- Statements are separated by a line ending in ';'.
 
+-- Keep the WHERE below from being pushed under the projection that types
+-- the row: pushed down, it parses every timestamp and amount twice (once to
+-- filter, once to write), which EXPLAIN ANALYZE shows as 16 s instead of
+-- 10 s for 1M rows.
+SET disabled_optimizers = 'filter_pushdown';
+
 -- ts parses a timestamp cell: NULL when it is empty or does not parse.
 CREATE OR REPLACE TEMP MACRO ts(s) AS CASE
   WHEN s IS NULL THEN NULL

@@ -6,6 +6,7 @@
 //
 //	duckbench ingest -csv FILE -out DIR [-key K] [-threads 1]
 //	duckbench close -bucket DIR -month YYYY-MM -sql FILE -out FILE [-threads 1]
+//	duckbench version
 //
 // ingest runs ingest_tickets.sql (embedded): one UTF-8 CRM export in,
 // partitioned zstd Parquet out. DuckDB 1.5 reads only UTF-8, UTF-16 and
@@ -69,6 +70,11 @@ func main() {
 		res, err = ingestCmd(os.Args[2:])
 	case "close":
 		res, err = closeCmd(os.Args[2:])
+	case "version":
+		err = versionCmd(os.Stdout)
+		if err == nil {
+			return
+		}
 	case "-h", "-help", "--help", "help":
 		usage(os.Stdout)
 		return
@@ -98,7 +104,23 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   duckbench ingest -csv FILE -out DIR [-key K] [-source-key KEY] [-threads N]
   duckbench close  -bucket DIR -month YYYY-MM -sql FILE -out FILE [-threads N]
+  duckbench version
 `)
+}
+
+// versionCmd prints the DuckDB library version.
+func versionCmd(w io.Writer) error {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return fmt.Errorf("opening duckdb: %w", err)
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow("SELECT version()").Scan(&v); err != nil {
+		return fmt.Errorf("reading the duckdb version: %w", err)
+	}
+	_, err = fmt.Fprintln(w, v)
+	return err
 }
 
 // usageError is bad command-line usage (exit status 2).

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"os"
@@ -187,5 +188,16 @@ func TestUsage(t *testing.T) {
 				t.Errorf("got %v, want a usage error", err)
 			}
 		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var b bytes.Buffer
+	if err := versionCmd(&b); err != nil {
+		t.Fatal(err)
+	}
+	// The module is pinned to duckdb-go v2.10506.0, which bundles DuckDB 1.5.6.
+	if got := b.String(); got != "v1.5.6\n" {
+		t.Errorf("version %q, want v1.5.6", got)
 	}
 }
