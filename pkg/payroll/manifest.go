@@ -25,6 +25,11 @@ type Manifest struct {
 	Policy  PolicyRef `json:"policy"`
 	// Inputs is every object the close read, sorted by key.
 	Inputs []InputObject `json:"inputs"`
+	// Sources are the raw exports whose rows fed the close (from their
+	// ingest reports), sorted by key: the trace from a payroll number back to
+	// the file someone uploaded. They are not part of InputsDigest (Inputs
+	// already change whenever a source is re-ingested).
+	Sources []SourceObject `json:"sources,omitempty"`
 	// InputsDigest is InputsDigest(Policy.SHA256, Inputs): two closes with
 	// equal digests read the same inputs.
 	InputsDigest string `json:"inputs_digest"`
@@ -57,6 +62,16 @@ type InputObject struct {
 	VersionID string `json:"version_id,omitempty"`
 	// Rows is the number of rows read from it.
 	Rows int64 `json:"rows"`
+}
+
+// SourceObject is a raw export behind a version's inputs.
+type SourceObject struct {
+	Key       string `json:"key"`
+	ETag      string `json:"etag"`
+	VersionID string `json:"version_id,omitempty"`
+	// RowsRead and Rejected are the export's ingest counts.
+	RowsRead int64 `json:"rows_read"`
+	Rejected int64 `json:"rejected"`
 }
 
 // OutputObject is one file of a published version.

@@ -103,7 +103,7 @@ func (c *Closer) Close(ctx context.Context, req CloseRequest) (*CloseResult, err
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
-	if err := c.quarantineCounts(ctx, in); err != nil {
+	if err := c.readSourceReports(ctx, in); err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
 	res, err := score.Compute(score.Input{
@@ -160,6 +160,7 @@ func (c *Closer) Close(ctx context.Context, req CloseRequest) (*CloseResult, err
 		Month:        month.String(),
 		Version:      version,
 		Inputs:       in.objects,
+		Sources:      in.sources,
 		InputsDigest: digest,
 		CodeVersion:  c.Config.CodeVersion,
 		ScheduledFor: req.ScheduledTime,
@@ -385,6 +386,7 @@ type closeInputs struct {
 	sourceKeys  map[string]bool
 	partitions  []string
 	quarantined []QuarantineLine
+	sources     []payroll.SourceObject
 }
 
 // readInputs reads only the partitions the month needs: tickets for M and the

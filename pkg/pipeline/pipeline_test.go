@@ -268,6 +268,19 @@ func TestSampleCloseMatchesExpected(t *testing.T) {
 		require.EqualValues(t, 1, m.Version)
 		require.Len(t, m.Outputs, 4)
 		require.NotEmpty(t, m.Inputs)
+		// Every raw export is traced, with its ETag and ingest counts.
+		var sources []string
+		for _, s := range m.Sources {
+			sources = append(sources, s.Key)
+			obj, err := st.Head(context.Background(), s.Key)
+			require.NoError(t, err)
+			require.Equal(t, obj.ETag, s.ETag, s.Key)
+			require.Positive(t, s.RowsRead, s.Key)
+		}
+		require.ElementsMatch(t, []string{
+			"raw/crm/工单导出 2026-09 补充.xlsx", "raw/crm/工单导出 2026-09.csv", "raw/evaluations/考核记录 2026-09.csv",
+			"raw/roster/花名册 2026-09.csv", "raw/survey/回访 电话 2026-09.txt", "raw/survey/满意度回访 2026年9月.csv",
+		}, sources)
 		require.NoError(t, payroll.Verify(context.Background(), m, func(ctx context.Context, key string) (io.ReadCloser, error) {
 			rc, _, err := st.Get(ctx, key)
 			return rc, err

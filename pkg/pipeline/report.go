@@ -74,8 +74,10 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// quarantineCounts reads the ingest reports of the exports that fed the month.
-func (c *Closer) quarantineCounts(ctx context.Context, in *closeInputs) error {
+// readSourceReports reads the ingest reports of the exports that fed the
+// month: their quarantine counts for the close report, and their keys and
+// ETags for the manifest.
+func (c *Closer) readSourceReports(ctx context.Context, in *closeInputs) error {
 	for _, key := range sortedKeys(in.sourceKeys) {
 		data, err := readOptional(ctx, c.Store, IngestReportKey(key))
 		if err != nil {
@@ -88,6 +90,7 @@ func (c *Closer) quarantineCounts(ctx context.Context, in *closeInputs) error {
 		if err := json.Unmarshal(data, &rep); err != nil {
 			return fmt.Errorf("reading %s: %w", IngestReportKey(key), err)
 		}
+		in.sources = append(in.sources, payroll.SourceObject{Key: key, ETag: rep.ETag, VersionID: rep.VersionID, RowsRead: rep.RowsRead, Rejected: rep.Rejected})
 		if rep.Rejected > 0 {
 			in.quarantined = append(in.quarantined, QuarantineLine{SourceKey: key, Rejected: rep.Rejected, ByReason: rep.RejectedByReason})
 		}
