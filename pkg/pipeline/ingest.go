@@ -32,18 +32,15 @@ const (
 // object the ingester sees. It holds nothing that depends on when it ran, so a
 // re-delivered event rewrites the same bytes.
 type IngestReport struct {
-	SourceKey    string    `json:"source_key"`
-	ETag         string    `json:"etag"`
-	VersionID    string    `json:"version_id,omitempty"`
-	Size         int64     `json:"size"`
-	LastModified time.Time `json:"last_modified"`
-	Source       string    `json:"source,omitempty"`
-	Dataset      string    `json:"dataset,omitempty"`
-	Status       string    `json:"status"`
-	Error        *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
+	SourceKey        string            `json:"source_key"`
+	ETag             string            `json:"etag"`
+	VersionID        string            `json:"version_id,omitempty"`
+	Size             int64             `json:"size"`
+	LastModified     time.Time         `json:"last_modified"`
+	Source           string            `json:"source,omitempty"`
+	Dataset          string            `json:"dataset,omitempty"`
+	Status           string            `json:"status"`
+	Error            *ReportError      `json:"error,omitempty"`
 	Format           string            `json:"format,omitempty"`
 	Encoding         string            `json:"encoding,omitempty"`
 	Delimiter        string            `json:"delimiter,omitempty"`
@@ -56,6 +53,12 @@ type IngestReport struct {
 	CustomerKeyed    bool              `json:"customer_id_hashed"`
 	Outputs          []OutputFile      `json:"outputs"`
 	QuarantineKey    string            `json:"quarantine_key,omitempty"`
+}
+
+// ReportError says why an object was not ingested.
+type ReportError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // OutputFile is one published Parquet file.
@@ -116,10 +119,7 @@ func (in *Ingester) Ingest(ctx context.Context, key string) (*IngestReport, erro
 	src, ok := ingest.SourceOfKey(key)
 	if !ok {
 		rep.Status = StatusSkipped
-		rep.Error = &struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		}{"unknown_source", fmt.Sprintf("%s is not under raw/crm/, raw/survey/, raw/evaluations/ or raw/roster/", key)}
+		rep.Error = &ReportError{"unknown_source", fmt.Sprintf("%s is not under raw/crm/, raw/survey/, raw/evaluations/ or raw/roster/", key)}
 		log.Warn("unknown raw/ prefix: skipped")
 		return rep, in.writeReport(ctx, rep)
 	}
@@ -175,10 +175,7 @@ func (in *Ingester) Ingest(ctx context.Context, key string) (*IngestReport, erro
 		var fe *ingest.FileError
 		if errors.As(err, &fe) {
 			rep.Status = StatusFailed
-			rep.Error = &struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
-			}{fe.Code, fe.Error()}
+			rep.Error = &ReportError{fe.Code, fe.Error()}
 			fillInfo(rep, info)
 			log.Error("file cannot be read: nothing published", "code", fe.Code, "error", fe.Error())
 			// The raw object is now this unreadable file: rows from an earlier
@@ -297,7 +294,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		info, err := ingest.ReadTickets(body, opt, func(t *schema.Ticket) error {
 			return q.outOfRange(w.Write(t), t.SourceRow)
 		}, q.add)
-		files, err := finish(w, info, err)
+		files, err := finish(w, err)
 		if err != nil {
 			return nil, info, err
 		}
@@ -308,8 +305,9 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 				return nil, info, err
 			}
 			for i := range removed {
-				t := &removed[i]
-				q.addDuplicate(opt.SourceKey, t)
+				if err := q.addDuplicate(&removed[i]); err != nil {
+					return nil, info, err
+				}
 			}
 		}
 		return files, info, verifyAll[schema.Ticket](files)
@@ -318,7 +316,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		info, err := ingest.ReadSurveys(body, opt, func(s *schema.Survey) error {
 			return q.outOfRange(w.Write(s), s.SourceRow)
 		}, q.add)
-		files, err := finish(w, info, err)
+		files, err := finish(w, err)
 		if err != nil {
 			return nil, info, err
 		}
@@ -328,7 +326,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		info, err := ingest.ReadEvaluations(body, opt, func(e *schema.Evaluation) error {
 			return q.outOfRange(w.Write(e), e.SourceRow)
 		}, q.add)
-		files, err := finish(w, info, err)
+		files, err := finish(w, err)
 		if err != nil {
 			return nil, info, err
 		}
@@ -339,7 +337,7 @@ func (in *Ingester) decode(src ingest.Source, body io.Reader, opt ingest.Options
 		info, err := ingest.ReadRoster(body, opt, func(e *schema.Employee) error {
 			return q.outOfRange(w.Write(e), e.SourceRow)
 		}, q.add)
-		files, err := finish(w, info, err)
+		files, err := finish(w, err)
 		if err != nil {
 			return nil, info, err
 		}
@@ -352,7 +350,7 @@ type closer interface {
 	Abort()
 }
 
-func finish(w closer, _ ingest.FileInfo, readErr error) ([]normalized.File, error) {
+func finish(w closer, readErr error) ([]normalized.File, error) {
 	if readErr != nil {
 		w.Abort()
 		return nil, readErr
@@ -504,11 +502,11 @@ func (q *quarantine) add(e *ingest.RowError) error {
 	return q.enc.Encode(QuarantinedRow{Line: e.Line, Row: e.Row, Field: e.Field, Value: e.Value, Reason: e.Reason, Record: e.Record})
 }
 
-// addDuplicate quarantines an earlier row of a ticket id repeated in the file.
-func (q *quarantine) addDuplicate(sourceKey string, t *schema.Ticket) {
-	q.count++
-	q.byReason[ingest.ReasonDuplicateTicketID]++
-	_ = q.enc.Encode(QuarantinedRow{Row: t.SourceRow, Field: "ticket_id", Value: t.TicketID, Reason: ingest.ReasonDuplicateTicketID})
+// addDuplicate quarantines an earlier row of a ticket id repeated in the
+// file. Its physical line is not known by then (only the row number), so the
+// quarantined record has Row but no Line.
+func (q *quarantine) addDuplicate(t *schema.Ticket) error {
+	return q.add(&ingest.RowError{Row: t.SourceRow, Field: "ticket_id", Value: t.TicketID, Reason: ingest.ReasonDuplicateTicketID})
 }
 
 // outOfRange turns a timestamp Parquet cannot hold (normalized.TimeRangeError)
