@@ -16,7 +16,7 @@
 --     upload, the greater key, the greater row); cancelled ones count in no
 --     KPI. A complaint is is_complaint or complaint_type 'attitude'.
 --   on_time: deadline created_at + 24 h for a simple ticket, the end of the
---     3rd working day (workday_calendar, else Monday-Friday) after the local
+--     3rd working day (complex_deadline_days: workday_calendar, else Monday-Friday) after the local
 --     creation date for a complex one; evaluated in the month of resolved_at
 --     if resolved by the deadline, else in the month of the deadline (late).
 --   complaint_success: complaints resolved in the month with an outcome.
@@ -68,42 +68,21 @@ live AS (
   FROM ticket_winners
   WHERE COALESCE(status, '') <> 'cancelled' AND assignee_id <> ''
 ),
-day_offsets AS (
-  SELECT n FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10),
-                        (11), (12), (13), (14), (15), (16), (17), (18), (19),
-                        (20), (21), (22), (23), (24), (25), (26), (27), (28),
-                        (29), (30)) AS offsets (n)
-),
--- The working days after each creation day of a complex ticket. Weekend
--- test: Athena's extract(DOW) is 1 (Monday) to 7 (Sunday), DuckDB's 0
--- (Sunday) to 6 (Saturday); 0, 6 and 7 are the weekend in either engine.
-working_days AS (
-  SELECT c.created_day, c.calendar_date,
-         row_number() OVER (PARTITION BY c.created_day ORDER BY c.calendar_date) AS nth
-  FROM (
-    SELECT d.created_day,
-           CAST(d.created_day + o.n * INTERVAL '1' DAY AS DATE) AS calendar_date
-    FROM (SELECT DISTINCT created_day FROM live WHERE is_complex) d
-    CROSS JOIN day_offsets o
-  ) c
-  LEFT JOIN workday_calendar w ON w.calendar_date = c.calendar_date
-  WHERE COALESCE(NOT w.is_off_day, extract(DOW FROM c.calendar_date) NOT IN (0, 6, 7))
-),
 judged AS (
   SELECT l.ticket_id, l.assignee_id, l.is_complaint, l.complaint_outcome,
          substr(CAST(l.created_day AS VARCHAR), 1, 7) AS created_month,
          substr(CAST(l.resolved_day AS VARCHAR), 1, 7) AS resolved_month,
          CASE WHEN l.resolved_at IS NULL THEN false
-              WHEN l.is_complex THEN l.resolved_day <= w.calendar_date
+              WHEN l.is_complex THEN l.resolved_day <= w.deadline_day
               ELSE l.resolved_at <= l.created_at + INTERVAL '24' HOUR
          END AS on_time,
-         CASE WHEN l.is_complex THEN w.calendar_date
+         CASE WHEN l.is_complex THEN w.deadline_day
               ELSE CAST((l.created_at + INTERVAL '24' HOUR) AT TIME ZONE 'Asia/Shanghai' AS DATE)
          END AS deadline_day,
          l.resolved_day
   FROM live l
-  LEFT JOIN working_days w
-    ON l.is_complex AND w.created_day = l.created_day AND w.nth = 3
+  LEFT JOIN complex_deadline_days w
+    ON l.is_complex AND w.created_day = l.created_day
 ),
 ticket_counts AS (
   SELECT j.assignee_id AS employee_id,

@@ -4,7 +4,7 @@
 -- Rules (spec §5): cancelled tickets are left out; a simple ticket's deadline
 -- is created_at + 24h; a complex ticket's is the end (local time) of the 3rd
 -- working day after its creation date, working days being Monday-Friday
--- adjusted by workday_calendar. A ticket resolved by its deadline is
+-- adjusted by workday_calendar (the view complex_deadline_days). A ticket resolved by its deadline is
 -- evaluated in the month it was resolved; any other is evaluated, as a
 -- breach, in the month its deadline passed, once it has passed. Local time
 -- is Asia/Shanghai (the default policy's time zone). breached_pct is rounded
@@ -15,44 +15,23 @@ WITH live AS (
   FROM tickets_dedup
   WHERE COALESCE(status, '') <> 'cancelled'
 ),
-day_offsets AS (
-  SELECT n FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10),
-                        (11), (12), (13), (14), (15), (16), (17), (18), (19),
-                        (20), (21), (22), (23), (24), (25), (26), (27), (28),
-                        (29), (30)) AS offsets (n)
-),
--- Weekend test: Athena's extract(DOW) is 1 (Monday) to 7 (Sunday), DuckDB's
--- is 0 (Sunday) to 6 (Saturday); Saturday is 6 in both, so 0, 6 and 7 are
--- the weekend in either engine.
-working_days AS (
-  SELECT c.ticket_id, c.calendar_date,
-         row_number() OVER (PARTITION BY c.ticket_id ORDER BY c.calendar_date) AS nth
-  FROM (
-    SELECT l.ticket_id,
-           CAST(l.created_day + o.n * INTERVAL '1' DAY AS DATE) AS calendar_date
-    FROM live l CROSS JOIN day_offsets o
-    WHERE l.category = 'complex'
-  ) c
-  LEFT JOIN workday_calendar w ON w.calendar_date = c.calendar_date
-  WHERE COALESCE(NOT w.is_off_day, extract(DOW FROM c.calendar_date) NOT IN (0, 6, 7))
-),
 judged AS (
   SELECT l.ticket_id, l.category, l.resolved_at,
          CASE WHEN l.category = 'complex'
-              THEN w.calendar_date
+              THEN w.deadline_day
               ELSE CAST((l.created_at + INTERVAL '24' HOUR) AT TIME ZONE 'Asia/Shanghai' AS DATE)
          END AS deadline_day,
          CASE WHEN l.resolved_at IS NULL THEN false
               WHEN l.category = 'complex'
-              THEN CAST(l.resolved_at AT TIME ZONE 'Asia/Shanghai' AS DATE) <= w.calendar_date
+              THEN CAST(l.resolved_at AT TIME ZONE 'Asia/Shanghai' AS DATE) <= w.deadline_day
               ELSE l.resolved_at <= l.created_at + INTERVAL '24' HOUR
          END AS on_time,
          CASE WHEN l.category = 'complex'
-              THEN w.calendar_date < CAST(current_timestamp AT TIME ZONE 'Asia/Shanghai' AS DATE)
+              THEN w.deadline_day < CAST(current_timestamp AT TIME ZONE 'Asia/Shanghai' AS DATE)
               ELSE l.created_at + INTERVAL '24' HOUR < current_timestamp
          END AS deadline_passed
   FROM live l
-  LEFT JOIN working_days w ON w.ticket_id = l.ticket_id AND w.nth = 3
+  LEFT JOIN complex_deadline_days w ON w.created_day = l.created_day
 ),
 evaluated AS (
   SELECT category, on_time,

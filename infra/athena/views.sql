@@ -144,6 +144,34 @@ FROM (
 ) ranked
 WHERE rank_in_ticket = 1;
 
+-- complex_deadline_days: for every local creation date of a ticket, the
+-- date whose end (23:59:59.999 Asia/Shanghai) is the SLA deadline of a
+-- complex ticket created that day: the 3rd working day after it, the
+-- creation day never counting (spec §5). Working days are Monday-Friday
+-- less the holidays of workday_calendar plus its make-up days. Weekend test:
+-- Athena's extract(DOW) is 1 (Monday) to 7 (Sunday), DuckDB's 0 (Sunday) to
+-- 6 (Saturday); 0, 6 and 7 are the weekend in either engine. 30 days ahead
+-- is more than any holiday run needs.
+CREATE OR REPLACE VIEW complex_deadline_days AS
+SELECT created_day, calendar_date AS deadline_day
+FROM (
+  SELECT c.created_day, c.calendar_date,
+         row_number() OVER (PARTITION BY c.created_day ORDER BY c.calendar_date) AS nth
+  FROM (
+    SELECT d.created_day,
+           CAST(d.created_day + o.n * INTERVAL '1' DAY AS DATE) AS calendar_date
+    FROM (SELECT DISTINCT CAST(created_at AT TIME ZONE 'Asia/Shanghai' AS DATE) AS created_day
+          FROM tickets) d
+    CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10),
+                       (11), (12), (13), (14), (15), (16), (17), (18), (19),
+                       (20), (21), (22), (23), (24), (25), (26), (27), (28),
+                       (29), (30)) AS o (n)
+  ) c
+  LEFT JOIN workday_calendar w ON w.calendar_date = c.calendar_date
+  WHERE COALESCE(NOT w.is_off_day, extract(DOW FROM c.calendar_date) NOT IN (0, 6, 7))
+) working
+WHERE nth = 3;
+
 -- surveys_dedup: the survey responses the close scores (spec §5), month by
 -- month as the close reads them (a close of month M reads only M's
 -- partition): within a month, one row per response_id (the latest export
