@@ -237,36 +237,10 @@ func TestAsyncWriterStops(t *testing.T) {
 // rows are handed over in batches and encoded in its goroutine, which also
 // feeds a DupFinder as the pipeline does.
 func BenchmarkAsyncWriteTickets(b *testing.B) {
-	const n = 1_000_000
-	p := newTicketPool(n, 3)
-	opt := Options{Dir: b.TempDir()}
-	b.ResetTimer()
-	var bytes int64
-	for range b.N {
+	benchWriteTickets(b, func(opt Options) ticketWriter {
 		w := NewAsyncWriter[schema.Ticket](opt, monthOfTicket)
 		d := NewDupFinder(DefaultDupFinderBits)
 		w.OnWrite(func(t *schema.Ticket) { d.Add(t.TicketID) })
-		var row schema.Ticket
-		for i := range n {
-			p.fill(i, &row)
-			if err := w.Write(&row); err != nil {
-				b.Fatal(err)
-			}
-		}
-		files, err := w.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		bytes = 0
-		for _, f := range files {
-			bytes += f.Bytes
-		}
-		if err := RemoveFiles(files); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(bytes)/n, "file-B/row")
+		return w
+	})
 }

@@ -76,13 +76,27 @@ func writeTicketsLikeIngest(tb testing.TB, p *ticketPool, n int, opt Options) []
 // BenchmarkWriteTickets writes 1M realistic tickets spread over 3 months
 // (Writer.Write and Close only) and reports rows/s and bytes per row.
 func BenchmarkWriteTickets(b *testing.B) {
+	benchWriteTickets(b, func(opt Options) ticketWriter {
+		return NewWriter[schema.Ticket](opt, monthOfTicket)
+	})
+}
+
+// ticketWriter is what the write benchmarks need of Writer and AsyncWriter.
+type ticketWriter interface {
+	Write(*schema.Ticket) error
+	Close() ([]File, error)
+}
+
+// benchWriteTickets writes 1M realistic tickets over 3 months through a new
+// writer per iteration and reports rows/s and file bytes per row.
+func benchWriteTickets(b *testing.B, newWriter func(Options) ticketWriter) {
 	const n = 1_000_000
 	p := newTicketPool(n, 3)
 	opt := Options{Dir: b.TempDir()}
 	b.ResetTimer()
 	var bytes int64
 	for range b.N {
-		w := NewWriter[schema.Ticket](opt, monthOfTicket)
+		w := newWriter(opt)
 		var row schema.Ticket
 		for i := range n {
 			p.fill(i, &row)
