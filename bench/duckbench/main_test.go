@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scorecard/scorecard/pkg/pipeline"
+	"github.com/scorecard/scorecard/pkg/ingestjob"
+	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/store"
 )
 
@@ -19,7 +20,7 @@ const fixture = "testdata/crm.csv"
 
 // ingestWithPipeline ingests the fixture with the Go pipeline into a
 // directory store and returns the store's root.
-func ingestWithPipeline(t *testing.T) (string, *pipeline.IngestReport) {
+func ingestWithPipeline(t *testing.T) (string, *ingestreport.Report) {
 	t.Helper()
 	root := t.TempDir()
 	dst := filepath.Join(root, "raw", "crm", "crm.csv")
@@ -37,8 +38,8 @@ func ingestWithPipeline(t *testing.T) (string, *pipeline.IngestReport) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &pipeline.Ingester{Store: st, Config: pipeline.Config{CustomerKey: []byte("k"), TempDir: t.TempDir()}}
-	rep, err := in.Ingest(context.Background(), "raw/crm/crm.csv")
+	in := &ingestjob.Job{Store: st, CustomerKey: []byte("k"), TempDir: t.TempDir()}
+	rep, err := in.Run(context.Background(), "raw/crm/crm.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/scorecard/scorecard/internal/setup"
-	"github.com/scorecard/scorecard/pkg/pipeline"
+	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/closejob"
+	"github.com/scorecard/scorecard/pkg/ingestjob"
+	"github.com/scorecard/scorecard/pkg/store"
 )
 
 // lambdaEnv sets the environment of a Lambda with a dummy S3 endpoint.
@@ -29,38 +31,38 @@ func lambdaEnv(b *testing.B) {
 	}
 }
 
-// construct does what a Lambda main does before lambda.Start, with the
-// store spec given, and returns the handler value.
-func construct(b *testing.B, spec string, closer bool) any {
+// construct does what a Lambda main does before lambda.Start (the S3
+// store of SCORECARD_BUCKET, or the directory dir when it is not ""), and
+// returns the handler value.
+func construct(b *testing.B, dir string, closer bool) any {
 	ctx := context.Background()
-	st, err := setup.OpenStore(ctx, spec)
+	st, env, err := wire.LambdaEnv(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := setup.LambdaConfig(ctx)
-	if err != nil {
-		b.Fatal(err)
+	if dir != "" {
+		var d store.Store
+		if d, err = wire.OpenStore(ctx, dir); err != nil {
+			b.Fatal(err)
+		}
+		st = d
 	}
 	if closer {
-		return &pipeline.Closer{Store: st, Config: cfg}
+		return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log}
 	}
-	return &pipeline.Ingester{Store: st, Config: cfg}
+	return &ingestjob.Job{Store: st, CustomerKey: env.CustomerKey, TempDir: env.TempDir, Log: env.Log, Now: env.Now, Metrics: env.Metrics}
 }
 
 func benchmarkConstruct(b *testing.B, s3, closer bool) {
 	lambdaEnv(b)
-	spec := b.TempDir()
+	dir := b.TempDir()
 	if s3 {
-		bucket, err := setup.Bucket()
-		if err != nil {
-			b.Fatal(err)
-		}
-		spec = "s3://" + bucket
+		dir = ""
 	}
 	var sink any
 	b.ReportAllocs()
 	for b.Loop() {
-		sink = construct(b, spec, closer)
+		sink = construct(b, dir, closer)
 	}
 	if sink == nil {
 		b.Fatal("no handler built")

@@ -11,11 +11,15 @@ import (
 	"text/tabwriter"
 
 	"github.com/scorecard/scorecard"
-	"github.com/scorecard/scorecard/internal/setup"
+	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/bucket"
+	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/ingest"
+	"github.com/scorecard/scorecard/pkg/ingestjob"
+	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/payroll"
-	"github.com/scorecard/scorecard/pkg/pipeline"
 	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/source"
 	"github.com/scorecard/scorecard/pkg/store"
 )
 
@@ -29,16 +33,24 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *storeSpec == "" {
 		return fmt.Errorf("%w: --store is required", errUsage)
 	}
-	st, err := setup.OpenStore(ctx, *storeSpec)
+	st, err := wire.OpenStore(ctx, *storeSpec)
 	if err != nil {
 		return err
 	}
-	in := &pipeline.Ingester{Store: st, Config: setup.Config(stderr, logLevel(*verbose))}
-	return ingestKeys(ctx, in, fs.Args(), stdout)
+	return ingestKeys(ctx, ingestJob(st, wire.Local(stderr, logLevel(*verbose))), fs.Args(), stdout)
+}
+
+// ingestJob and closeJob build the jobs the commands run.
+func ingestJob(st store.Store, env wire.Env) *ingestjob.Job {
+	return &ingestjob.Job{Store: st, CustomerKey: env.CustomerKey, TempDir: env.TempDir, Log: env.Log, Now: env.Now, Metrics: env.Metrics}
+}
+
+func closeJob(st store.Store, env wire.Env) *closejob.Job {
+	return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log}
 }
 
 // ingestKeys ingests keys, or every raw/ object without an ingest report.
-func ingestKeys(ctx context.Context, in *pipeline.Ingester, keys []string, stdout io.Writer) error {
+func ingestKeys(ctx context.Context, in *ingestjob.Job, keys []string, stdout io.Writer) error {
 	if len(keys) == 0 {
 		var err error
 		if keys, err = in.Pending(ctx); err != nil {
@@ -47,7 +59,7 @@ func ingestKeys(ctx context.Context, in *pipeline.Ingester, keys []string, stdou
 	}
 	var failed []string
 	for _, k := range keys {
-		rep, err := in.Ingest(ctx, k)
+		rep, err := in.Run(ctx, k)
 		var fe *ingest.FileError
 		switch {
 		case errors.As(err, &fe):
@@ -55,8 +67,8 @@ func ingestKeys(ctx context.Context, in *pipeline.Ingester, keys []string, stdou
 			failed = append(failed, k)
 		case err != nil:
 			return err
-		case rep.Status == pipeline.StatusSkipped:
-			fmt.Fprintf(stdout, "skipped %s: not under raw/crm/, raw/survey/, raw/evaluations/ or raw/roster/\n", k)
+		case rep.Status == ingestreport.StatusSkipped:
+			fmt.Fprintf(stdout, "skipped %s: not under raw/%s/\n", k, strings.Join(source.Names(), "/, raw/"))
 		default:
 			fmt.Fprintf(stdout, "ok      %s: %d rows read, %d accepted, %d rejected%s\n", k, rep.RowsRead, rep.Accepted, rep.Rejected, reasons(rep.RejectedByReason))
 		}
@@ -95,12 +107,11 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *storeSpec == "" || *month == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --store and --month are required, and nothing else", errUsage)
 	}
-	st, err := setup.OpenStore(ctx, *storeSpec)
+	st, err := wire.OpenStore(ctx, *storeSpec)
 	if err != nil {
 		return err
 	}
-	c := &pipeline.Closer{Store: st, Config: setup.Config(stderr, logLevel(*verbose))}
-	res, err := c.Close(ctx, pipeline.CloseRequest{Month: *month, Reopen: *reopen})
+	res, err := closeJob(st, wire.Local(stderr, logLevel(*verbose))).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen})
 	if err != nil {
 		return err
 	}
@@ -108,18 +119,18 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func printClose(w io.Writer, res *pipeline.CloseResult) {
+func printClose(w io.Writer, res *closejob.Result) {
 	r := res.Report
 	switch res.Status {
-	case pipeline.ClosePublished:
-		fmt.Fprintf(w, "Published payroll/month=%s/v%d/\n", res.Month, res.Version)
-	case pipeline.CloseUnchanged:
+	case closejob.Published:
+		fmt.Fprintf(w, "Published %s\n", bucket.PayrollVersion(res.Month, res.Version))
+	case closejob.Unchanged:
 		fmt.Fprintf(w, "Month %s is closed as v%d and its inputs have not changed: nothing published.\n", res.Month, res.Version)
-	case pipeline.CloseReopenRequired:
+	case closejob.ReopenRequired:
 		fmt.Fprintf(w, "Month %s is closed as v%d but its inputs changed since (%d employees affected).\nRerun with --reopen to publish v%d. The table below is v%d as published.\n",
 			res.Month, res.Version, len(r.Changes), res.Version+1, res.Version)
-	case pipeline.CloseRaceLost:
-		fmt.Fprintf(w, "Another close published payroll/month=%s/v%d/ first; it stands.\n", res.Month, res.Version)
+	case closejob.RaceLost:
+		fmt.Fprintf(w, "Another close published %s first; it stands.\n", bucket.PayrollVersion(res.Month, res.Version))
 	}
 	fmt.Fprintln(w)
 	printTable(w, res.Payroll)
@@ -192,20 +203,18 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	cfg := setup.Config(stderr, logLevel(*verbose))
-	if cfg.CustomerKey == nil {
+	env := wire.Local(stderr, logLevel(*verbose))
+	if env.CustomerKey == nil {
 		// The demo hashes customer ids with a fixed, public key: fine for
 		// sample data, never for real data (set SCORECARD_CUSTOMER_KEY).
-		cfg.CustomerKey = []byte("scorecard-demo-key")
+		env.CustomerKey = []byte("scorecard-demo-key")
 	}
 	fmt.Fprintf(stdout, "Store: %s\n\nIngesting the sample exports:\n", root)
-	in := &pipeline.Ingester{Store: st, Config: cfg}
-	if err := ingestKeys(ctx, in, nil, stdout); err != nil {
+	if err := ingestKeys(ctx, ingestJob(st, env), nil, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nClosing %s:\n", *month)
-	c := &pipeline.Closer{Store: st, Config: cfg}
-	res, err := c.Close(ctx, pipeline.CloseRequest{Month: *month})
+	res, err := closeJob(st, env).Run(ctx, closejob.Request{Month: *month})
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,10 @@ import (
 
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/internal/miniotest"
+	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/bucket"
+	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/payroll"
-	"github.com/scorecard/scorecard/pkg/pipeline"
 	"github.com/scorecard/scorecard/pkg/store"
 	"github.com/scorecard/scorecard/pkg/store/s3store"
 )
@@ -76,13 +78,13 @@ func TestEndToEndOnMinIO(t *testing.T) {
 
 	srv := miniotest.Start(t, miniotest.WithWebhook("SCORECARD", hook.URL+"/events"))
 	client := srv.Client()
-	bucket := srv.NewBucket(t)
-	st := s3store.NewFromClient(client, bucket)
-	cfg := pipeline.Config{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := NewServer(&pipeline.Ingester{Store: st, Config: cfg}, &pipeline.Closer{Store: st, Config: cfg}, cfg.Log)
+	bkt := srv.NewBucket(t)
+	st := s3store.NewFromClient(client, bkt)
+	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h := NewServer(ingestJob(st, env), closeJob(st, env), env.Log)
 	rec.handler.Store(&h)
 
-	srv.NotifyWebhook(t, bucket, "SCORECARD", "raw/")
+	srv.NotifyWebhook(t, bkt, "SCORECARD", "raw/")
 
 	// Upload the sample exports and the operators' mapping with the SDK.
 	samples := t.TempDir()
@@ -101,16 +103,16 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	}))
 	sort.Strings(rawKeys)
 	// config/ first, so the ingest sees the mapping; its key is outside raw/, so no event.
-	upload(t, client, bucket, "config/mapping.yaml", filepath.Join(samples, "config", "mapping.yaml"))
+	upload(t, client, bkt, "config/mapping.yaml", filepath.Join(samples, "config", "mapping.yaml"))
 	for _, k := range rawKeys {
-		upload(t, client, bucket, k, filepath.Join(samples, filepath.FromSlash(k)))
+		upload(t, client, bkt, k, filepath.Join(samples, filepath.FromSlash(k)))
 	}
 
 	// Wait for every export's ingest report: the events went through MinIO.
 	deadline := time.Now().Add(90 * time.Second)
 	for _, k := range rawKeys {
 		for {
-			_, err := st.Head(ctx, pipeline.IngestReportKey(k))
+			_, err := st.Head(ctx, bucket.IngestReport(k))
 			if err == nil {
 				break
 			}
@@ -145,21 +147,21 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	// Run the close as the scheduler would: through the handler, on the
 	// schedule's own time.
 	resp := post(t, hook.URL+"/close", `{"scheduled_time":"2026-10-03T02:00:00+08:00"}`)
-	var out pipeline.CloseOutput
+	var out closejob.Output
 	require.NoError(t, json.Unmarshal(resp, &out))
-	require.Equal(t, pipeline.ClosePublished, out.Status)
+	require.Equal(t, closejob.Published, out.Status)
 	require.Equal(t, "2026-09", out.Month)
 	require.EqualValues(t, 1, out.Version)
 
 	// Payroll fetches the CSV and trusts it once the manifest checks out.
-	got := getObject(t, client, bucket, "payroll/month=2026-09/v1/salary_multipliers.csv")
+	got := getObject(t, client, bkt, "payroll/month=2026-09/v1/salary_multipliers.csv")
 	want, err := os.ReadFile("../../testdata/golden/salary_multipliers-2026-09.csv")
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
-	m, err := payroll.ParseManifest(getObject(t, client, bucket, "payroll/month=2026-09/v1/manifest.json"))
+	m, err := payroll.ParseManifest(getObject(t, client, bkt, "payroll/month=2026-09/v1/manifest.json"))
 	require.NoError(t, err)
 	require.NoError(t, payroll.Verify(ctx, m, func(ctx context.Context, key string) (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(getObject(t, client, bucket, key))), nil
+		return io.NopCloser(bytes.NewReader(getObject(t, client, bkt, key))), nil
 	}))
 
 	// At-least-once delivery: the same event again, then two at once, and
@@ -175,19 +177,18 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	wg.Wait()
 	resp = post(t, hook.URL+"/close", `{"month":"2026-09"}`)
 	require.NoError(t, json.Unmarshal(resp, &out))
-	require.Equal(t, pipeline.CloseUnchanged, out.Status)
+	require.Equal(t, closejob.Unchanged, out.Status)
 	require.Equal(t, before, listETags(t, st))
 
 	// Three closes of another month racing on S3's conditional writes:
 	// exactly one version is published.
-	var results [3]*pipeline.CloseResult
+	var results [3]*closejob.Result
 	var errs [3]error
 	for i := range results {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &pipeline.Closer{Store: st, Config: cfg}
-			results[i], errs[i] = c.Close(ctx, pipeline.CloseRequest{Month: "2026-08"})
+			results[i], errs[i] = closeJob(st, env).Run(ctx, closejob.Request{Month: "2026-08"})
 		}()
 	}
 	wg.Wait()

@@ -12,15 +12,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/scorecard/scorecard/internal/setup"
-	"github.com/scorecard/scorecard/pkg/pipeline"
+	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/closejob"
+	"github.com/scorecard/scorecard/pkg/ingestjob"
+	"github.com/scorecard/scorecard/pkg/s3event"
 )
 
 // cmdServe is the local twin of the two Lambdas: MinIO posts S3-format
 // event notifications to /events (its webhook target) and each is handled by
-// the same Ingester.HandleS3Event the ingest Lambda runs; POST /close runs the
+// the same ingestjob.Job.HandleEvent the ingest Lambda runs; POST /close runs the
 // close as the scheduler would.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
@@ -32,12 +32,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *storeSpec == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --store is required", errUsage)
 	}
-	st, err := setup.OpenStore(ctx, *storeSpec)
+	st, err := wire.OpenStore(ctx, *storeSpec)
 	if err != nil {
 		return err
 	}
-	cfg := setup.Config(stderr, slog.LevelInfo)
-	h := NewServer(&pipeline.Ingester{Store: st, Config: cfg}, &pipeline.Closer{Store: st, Config: cfg}, cfg.Log)
+	env := wire.Local(stderr, slog.LevelInfo)
+	h := NewServer(ingestJob(st, env), closeJob(st, env), env.Log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
@@ -57,18 +57,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // NewServer returns the HTTP handler of `scorecard serve`.
-func NewServer(in *pipeline.Ingester, c *pipeline.Closer, log *slog.Logger) http.Handler {
+func NewServer(in *ingestjob.Job, c *closejob.Job, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	var closeMu sync.Mutex // one close at a time per process; races across processes are handled by write-once
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("POST /events", func(w http.ResponseWriter, r *http.Request) {
-		var ev events.S3Event
+		var ev s3event.Event
 		if err := json.NewDecoder(io.LimitReader(r.Body, 8<<20)).Decode(&ev); err != nil {
 			http.Error(w, "bad event: "+err.Error(), http.StatusBadRequest)
 			return
 		}
 		// MinIO checks the target with an empty event at start-up.
-		if err := in.HandleS3Event(r.Context(), ev); err != nil {
+		if err := in.HandleEvent(r.Context(), ev); err != nil {
 			log.Error("event failed; the sender will retry", "error", err)
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -76,7 +76,7 @@ func NewServer(in *pipeline.Ingester, c *pipeline.Closer, log *slog.Logger) http
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /close", func(w http.ResponseWriter, r *http.Request) {
-		var req pipeline.CloseRequest
+		var req closejob.Request
 		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
 			http.Error(w, "bad close request: "+err.Error(), http.StatusBadRequest)
 			return

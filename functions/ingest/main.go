@@ -4,29 +4,16 @@ package main
 
 import (
 	"context"
-	"log"
 	_ "time/tzdata" // Asia/Shanghai must load where the OS has no zoneinfo (Lambda)
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/scorecard/scorecard/internal/setup"
-	"github.com/scorecard/scorecard/pkg/pipeline"
+	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/ingestjob"
 )
 
 func main() {
-	ctx := context.Background()
-	bucket, err := setup.Bucket()
-	if err != nil {
-		log.Fatalf("ingest: %v", err)
-	}
-	st, err := setup.OpenStore(ctx, "s3://"+bucket)
-	if err != nil {
-		log.Fatalf("ingest: %v", err)
-	}
-	cfg, err := setup.LambdaConfig(ctx)
-	if err != nil {
-		log.Fatalf("ingest: %v", err)
-	}
-	in := &pipeline.Ingester{Store: st, Config: cfg}
-	lambda.Start(in.HandleS3Event)
+	st, env := wire.Lambda(context.Background(), "ingest")
+	job := &ingestjob.Job{Store: st, CustomerKey: env.CustomerKey, TempDir: env.TempDir, Log: env.Log, Now: env.Now, Metrics: env.Metrics}
+	lambda.Start(job.HandleEvent)
 }

@@ -14,13 +14,15 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/scorecard/scorecard"
-	"github.com/scorecard/scorecard/pkg/pipeline"
+	"github.com/scorecard/scorecard/pkg/closejob"
+	"github.com/scorecard/scorecard/pkg/ingestjob"
+	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/store"
 )
 
 // The pipeline-based tests build buckets with the real ingest and close
-// (pkg/pipeline, in process, as `scorecard demo` does) and check the SQL of
+// (pkg/ingestjob and pkg/closejob, in process, as `scorecard demo` does) and check the SQL of
 // infra/athena over the Parquet they write against values known
 // independently: testdata/expected, written by the sample generator's own
 // implementation of the spec.
@@ -31,20 +33,20 @@ func repoRoot() string { return filepath.Join(AthenaDir(), "..", "..") }
 // expectedDir holds the sample month's expected results.
 func expectedDir() string { return filepath.Join(repoRoot(), "testdata", "expected") }
 
-var pipelineConfig = pipeline.Config{CustomerKey: []byte("k")}
+var customerKey = []byte("k")
 
 // ingestAll ingests every raw/ object of the store that has no report yet;
 // a file that cannot be read is an error.
-func ingestAll(st *store.Dir) (map[string]*pipeline.IngestReport, error) {
+func ingestAll(st *store.Dir) (map[string]*ingestreport.Report, error) {
 	ctx := context.Background()
-	in := &pipeline.Ingester{Store: st, Config: pipelineConfig}
+	in := &ingestjob.Job{Store: st, CustomerKey: customerKey}
 	keys, err := in.Pending(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reports := map[string]*pipeline.IngestReport{}
+	reports := map[string]*ingestreport.Report{}
 	for _, k := range keys {
-		rep, err := in.Ingest(ctx, k)
+		rep, err := in.Run(ctx, k)
 		if err != nil {
 			return nil, fmt.Errorf("ingesting %s: %w", k, err)
 		}
@@ -55,13 +57,13 @@ func ingestAll(st *store.Dir) (map[string]*pipeline.IngestReport, error) {
 
 // closeMonth runs the close and checks it published the wanted version.
 func closeMonth(st *store.Dir, month string, reopen bool, wantVersion int32) error {
-	c := &pipeline.Closer{Store: st, Config: pipelineConfig}
-	res, err := c.Close(context.Background(), pipeline.CloseRequest{Month: month, Reopen: reopen})
+	c := &closejob.Job{Store: st}
+	res, err := c.Run(context.Background(), closejob.Request{Month: month, Reopen: reopen})
 	if err != nil {
 		return fmt.Errorf("closing %s: %w", month, err)
 	}
-	if res.Status != pipeline.ClosePublished || res.Version != wantVersion {
-		return fmt.Errorf("closing %s: status %s, version %d; want %s, version %d", month, res.Status, res.Version, pipeline.ClosePublished, wantVersion)
+	if res.Status != closejob.Published || res.Version != wantVersion {
+		return fmt.Errorf("closing %s: status %s, version %d; want %s, version %d", month, res.Status, res.Version, closejob.Published, wantVersion)
 	}
 	return nil
 }

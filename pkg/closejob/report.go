@@ -1,7 +1,6 @@
-package pipeline
+package closejob
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -13,14 +12,14 @@ import (
 	"github.com/scorecard/scorecard/pkg/score"
 )
 
-// CloseReport summarizes a close for the people who run it: written as
+// Report summarizes a close for the people who run it: written as
 // reports/close/month=M/v<N>.json and .md when a version is published, and
 // returned (printed by the CLI) on every run.
-type CloseReport struct {
-	Month           string `json:"month"`
-	Status          string `json:"status"`
-	Version         int32  `json:"version"`
-	PreviousVersion *int32 `json:"previous_version,omitempty"`
+type Report struct {
+	Month           calendar.Month `json:"month"`
+	Status          string         `json:"status"`
+	Version         int32          `json:"version"`
+	PreviousVersion *int32         `json:"previous_version,omitempty"`
 	Policy          struct {
 		ID     string `json:"id"`
 		SHA256 string `json:"sha256"`
@@ -45,9 +44,9 @@ type QuarantineLine struct {
 	ByReason  map[string]int64 `json:"by_reason"`
 }
 
-func newCloseReport(month calendar.Month, pol *policy.Policy, res *score.Result, in *closeInputs) *CloseReport {
-	r := &CloseReport{
-		Month:               month.String(),
+func newReport(month calendar.Month, pol *policy.Policy, res *score.Result, in *inputs) *Report {
+	r := &Report{
+		Month:               month,
 		EmployeesScored:     len(res.Cards),
 		BandCounts:          res.BandCounts,
 		TotalPayout:         payroll.FormatFen(res.TotalPayoutFen),
@@ -74,35 +73,8 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// readSourceReports reads the ingest reports of the exports that fed the
-// month: their quarantine counts for the close report, and their keys and
-// ETags for the manifest.
-func (c *Closer) readSourceReports(ctx context.Context, in *closeInputs) error {
-	for _, key := range sortedKeys(in.sourceKeys) {
-		data, err := readOptional(ctx, c.Store, IngestReportKey(key))
-		if err != nil {
-			return err
-		}
-		if data == nil {
-			continue
-		}
-		var rep IngestReport
-		if err := json.Unmarshal(data, &rep); err != nil {
-			return fmt.Errorf("reading %s: %w", IngestReportKey(key), err)
-		}
-		in.sources = append(in.sources, payroll.SourceObject{Key: key, ETag: rep.ETag, VersionID: rep.VersionID, RowsRead: rep.RowsRead, Rejected: rep.Rejected})
-		if rep.Rejected > 0 {
-			in.quarantined = append(in.quarantined, QuarantineLine{SourceKey: key, Rejected: rep.Rejected, ByReason: rep.RejectedByReason})
-		}
-	}
-	if in.quarantined == nil {
-		in.quarantined = []QuarantineLine{}
-	}
-	return nil
-}
-
 // Markdown renders the report for people.
-func (r *CloseReport) Markdown() string {
+func (r *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Monthly close %s — v%d (%s)\n\n", r.Month, r.Version, r.Status)
 	fmt.Fprintf(&b, "- Policy: `%s` (sha256 `%s`)\n", r.Policy.ID, r.Policy.SHA256)
@@ -155,4 +127,22 @@ func bullet(items []string) string {
 		return "none"
 	}
 	return "- " + strings.Join(items, "\n- ")
+}
+
+func (r *Report) marshal() ([]byte, error) {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding close report: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

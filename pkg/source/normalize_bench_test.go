@@ -1,4 +1,4 @@
-package ingest_test
+package source
 
 import (
 	"bytes"
@@ -108,50 +108,51 @@ func crmExport(tb testing.TB, n int) []byte {
 	return out
 }
 
-// ingestTickets does what pipeline.Ingester.decode does with a CRM export:
-// read, write month files (with an AsyncWriter, or with a Writer when
-// sequential) feeding the duplicate finder, close, remove duplicates,
-// verify every file. It returns the rows read and the files.
+// ingestTickets normalizes a CRM export the way the ingest does: with the
+// crm entry of the table (an AsyncWriter feeding the duplicate rule, then
+// verification), or, when sequential, with a plain Writer and the same
+// rule. It returns the rows read and the files.
 func ingestTickets(tb testing.TB, data io.Reader, dir string, sequential bool) (int64, []normalized.File) {
-	opt := ingest.Options{SourceKey: "raw/crm/2026-09 工单导出.csv", UploadedAt: time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)}
+	opt := ingest.Options{SourceKey: "raw/crm/2026-09 工单导出.csv", UploadedAt: time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC), Location: shanghai}
+	var rej countRejects
+	if !sequential {
+		src, ok := Of(opt.SourceKey)
+		if !ok {
+			tb.Fatal("no source for", opt.SourceKey)
+		}
+		res, err := src.Normalize(data, Options{Read: opt, Dir: dir}, &rej)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var accepted int64
+		for _, f := range res.Files {
+			accepted += f.Rows
+		}
+		if res.Info.RowsRead != accepted+rej.n || rej.n == 0 {
+			tb.Fatalf("rows read %d, accepted %d, rejected %d", res.Info.RowsRead, accepted, rej.n)
+		}
+		return res.Info.RowsRead, res.Files
+	}
 	nopt := normalized.Options{Dir: dir}
 	monthOf := func(t *schema.Ticket) string { return t.CreatedAt.In(shanghai).Format("2006-01") }
-	dups := normalized.NewDupFinder(normalized.DefaultDupFinderBits)
-	var rejected int64
-	reject := func(*ingest.RowError) error { rejected++; return nil }
-	var (
-		info  ingest.FileInfo
-		err   error
-		files []normalized.File
-	)
-	if sequential {
-		w := normalized.NewWriter[schema.Ticket](nopt, monthOf)
-		info, err = ingest.ReadTickets(data, opt, func(t *schema.Ticket) error {
-			if err := w.Write(t); err != nil {
-				return err
-			}
-			dups.Add(t.TicketID)
-			return nil
-		}, reject)
-		if err != nil {
-			w.Abort()
-			tb.Fatal(err)
+	d := newTicketDedup()
+	w := normalized.NewWriter[schema.Ticket](nopt, monthOf)
+	info, err := ingest.ReadTickets(data, opt, func(t *schema.Ticket) error {
+		if err := w.Write(t); err != nil {
+			return err
 		}
-		files, err = w.Close()
-	} else {
-		w := normalized.NewAsyncWriter[schema.Ticket](nopt, monthOf)
-		w.OnWrite(func(t *schema.Ticket) { dups.Add(t.TicketID) })
-		info, err = ingest.ReadTickets(data, opt, w.Write, reject)
-		if err != nil {
-			w.Abort()
-			tb.Fatal(err)
-		}
-		files, err = w.Close()
+		d.seen(t)
+		return nil
+	}, rej.Reject)
+	if err != nil {
+		w.Abort()
+		tb.Fatal(err)
 	}
+	files, err := w.Close()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	files, removed, err := normalized.RemoveTicketDuplicates(files, dups, nopt)
+	files, removed, err := d.resolve(files, nopt)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -162,13 +163,15 @@ func ingestTickets(tb testing.TB, data io.Reader, dir string, sequential bool) (
 		}
 		accepted += f.Rows
 	}
-	if info.RowsRead != accepted+rejected+int64(len(removed)) || rejected == 0 {
-		tb.Fatalf("rows read %d, accepted %d, rejected %d, duplicates %d", info.RowsRead, accepted, rejected, len(removed))
+	if info.RowsRead != accepted+rej.n+int64(len(removed)) || rej.n == 0 {
+		tb.Fatalf("rows read %d, accepted %d, rejected %d, duplicates %d", info.RowsRead, accepted, rej.n, len(removed))
 	}
 	return info.RowsRead, files
 }
 
-var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
+type countRejects struct{ n int64 }
+
+func (c *countRejects) Reject(*ingest.RowError) error { c.n++; return nil }
 
 // BenchmarkIngestCRM ingests a generated 200k-row GB18030 CRM export end to
 // end (decode, parse, Parquet, duplicate check, read-back verification), the

@@ -1,4 +1,4 @@
-package normalized
+package source
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/scorecard/scorecard/pkg/normalized"
 	"github.com/scorecard/scorecard/pkg/schema"
 )
 
@@ -42,20 +43,20 @@ func TestRemoveTicketDuplicatesManyPages(t *testing.T) {
 	}
 	require.NotEmpty(t, wantRemoved)
 
-	for _, bits := range []uint64{DefaultDupFinderBits, 4096} { // 4096: many false positives
+	for _, bits := range []uint64{normalized.DefaultDupFinderBits, 4096} { // 4096: many false positives
 		t.Run(fmt.Sprintf("bits=%d", bits), func(t *testing.T) {
-			d := NewDupFinder(bits)
+			d := normalized.NewDupFinder(bits)
 			for _, r := range rows {
 				d.Add(r.TicketID)
 			}
-			opt := Options{RowGroupRows: 3000, PageBufferSize: 4 << 10}
+			opt := normalized.Options{RowGroupRows: 3000, PageBufferSize: 4 << 10}
 			files := writeAll(t, opt, monthOfTicket, rows)
 			require.Len(t, files, 3)
 			require.Greater(t, len(openParquet(t, files[0].Path).RowGroups()), 1)
 
-			got, removed, err := RemoveTicketDuplicates(files, d, Options{Dir: t.TempDir()})
+			got, removed, err := removeDuplicateTickets(files, d, normalized.Options{Dir: t.TempDir()})
 			require.NoError(t, err)
-			require.Equal(t, wantRemoved, removed)
+			require.Equal(t, rejectsOf(wantRemoved), removed)
 			require.Len(t, got, len(wantKept))
 			for _, f := range got {
 				require.Equal(t, wantKept[f.Month], readAll[schema.Ticket](t, f.Path), "month %s", f.Month)

@@ -1,0 +1,285 @@
+package closejob_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scorecard/scorecard"
+	"github.com/scorecard/scorecard/internal/sampletest"
+	"github.com/scorecard/scorecard/pkg/closejob"
+	"github.com/scorecard/scorecard/pkg/payroll"
+	"github.com/scorecard/scorecard/pkg/schema"
+)
+
+func closer(st closejob.Store) *closejob.Job { return &closejob.Job{Store: st} }
+
+func closeMonth(t *testing.T, st closejob.Store, req closejob.Request) *closejob.Result {
+	t.Helper()
+	res, err := closer(st).Run(context.Background(), req)
+	require.NoError(t, err)
+	return res
+}
+
+// TestSampleCloseMatchesExpected checks the demo month against the results
+// the sample generator worked out on its own (testdata/expected), and the
+// published files byte for byte against golden files (-update rewrites them).
+func TestSampleCloseMatchesExpected(t *testing.T) {
+	_, st := sampletest.Store(t)
+	sampletest.IngestAll(t, st)
+	res := closeMonth(t, st, closejob.Request{Month: scorecard.SampleMonth})
+	require.Equal(t, closejob.Published, res.Status)
+	require.EqualValues(t, 1, res.Version)
+
+	prefix := "payroll/month=2026-09/v1/"
+	csvBytes := sampletest.Read(t, st, prefix+"salary_multipliers.csv")
+
+	t.Run("payroll table equals the independently computed one", func(t *testing.T) {
+		want, err := os.ReadFile(filepath.Join(sampletest.Testdata(), "expected", "salary_multipliers-2026-09.csv"))
+		require.NoError(t, err)
+		require.Equal(t, csvRecords(t, want), csvRecords(t, csvBytes))
+	})
+
+	t.Run("every KPI's sample and points equal the independently computed ones", func(t *testing.T) {
+		kpis := sampletest.ReadParquet[schema.KPIScore](t, st, "scorecards/kpis/month=2026-09/v1.parquet")
+		cards := sampletest.ReadParquet[schema.Scorecard](t, st, "scorecards/employees/month=2026-09/v1.parquet")
+		want, err := os.ReadFile(filepath.Join(sampletest.Testdata(), "expected", "scorecards-2026-09.csv"))
+		require.NoError(t, err)
+		recs := csvRecords(t, want)
+		header := recs[0]
+		col := func(rec []string, name string) string {
+			for i, h := range header {
+				if h == name {
+					return rec[i]
+				}
+			}
+			t.Fatalf("expected scorecards have no column %s", name)
+			return ""
+		}
+		byEmp := map[string]map[string]schema.KPIScore{}
+		for _, k := range kpis {
+			require.EqualValues(t, 1, k.Version)
+			if byEmp[k.EmployeeID] == nil {
+				byEmp[k.EmployeeID] = map[string]schema.KPIScore{}
+			}
+			byEmp[k.EmployeeID][k.KPI] = k
+		}
+		cardOf := map[string]schema.Scorecard{}
+		for _, c := range cards {
+			cardOf[c.EmployeeID] = c
+		}
+		require.Len(t, cards, len(recs)-1)
+		points := map[string]string{
+			"satisfaction": "satisfaction_points", "on_time": "on_time_points", "complaint_success": "complaint_success_points",
+			"responsibility": "responsibility_points", "service_attitude": "service_attitude_points", "skill_exam": "skill_exam_points",
+			"communication": "communication_points", "problem_solving": "problem_solving_points",
+		}
+		samples := map[string]string{"satisfaction": "satisfaction_n", "on_time": "on_time_evaluated", "complaint_success": "complaints_decided"}
+		for _, rec := range recs[1:] {
+			emp := col(rec, "employee_id")
+			t.Run(emp, func(t *testing.T) {
+				card, ok := cardOf[emp]
+				require.True(t, ok, "no scorecard for %s", emp)
+				require.Equal(t, col(rec, "score"), payroll.FormatCenti(card.ScoreCenti))
+				require.Equal(t, col(rec, "band"), card.Band)
+				require.Equal(t, col(rec, "not_on_roster") == "true", card.NotOnRoster)
+				require.Equal(t, col(rec, "small_sample") == "true", card.SmallSample)
+				for kpi, c := range points {
+					k, ok := byEmp[emp][kpi]
+					require.True(t, ok, "%s has no %s row", emp, kpi)
+					if col(rec, c) == "" {
+						require.True(t, k.NotAssessed, "%s %s should be not_assessed", emp, kpi)
+						continue
+					}
+					require.False(t, k.NotAssessed, "%s %s", emp, kpi)
+					require.Equal(t, col(rec, c), fmt.Sprintf("%d.%04d", k.PointsMicro/10000, k.PointsMicro%10000), "%s %s points (%s)", emp, kpi, k.Explanation)
+				}
+				for kpi, c := range samples {
+					require.Equal(t, col(rec, c), fmt.Sprint(byEmp[emp][kpi].SampleSize), "%s %s sample size", emp, kpi)
+				}
+			})
+		}
+	})
+
+	t.Run("manifest verifies and lists every output", func(t *testing.T) {
+		m, err := payroll.ParseManifest(sampletest.Read(t, st, prefix+"manifest.json"))
+		require.NoError(t, err)
+		require.Equal(t, "2026-09", m.Month)
+		require.EqualValues(t, 1, m.Version)
+		require.Len(t, m.Outputs, 4)
+		require.NotEmpty(t, m.Inputs)
+		// Every raw export is traced, with its ETag and ingest counts.
+		var sources []string
+		for _, s := range m.Sources {
+			sources = append(sources, s.Key)
+			obj, err := st.Head(context.Background(), s.Key)
+			require.NoError(t, err)
+			require.Equal(t, obj.ETag, s.ETag, s.Key)
+			require.Positive(t, s.RowsRead, s.Key)
+		}
+		require.ElementsMatch(t, []string{
+			"raw/crm/工单导出 2026-09 补充.xlsx", "raw/crm/工单导出 2026-09.csv", "raw/evaluations/考核记录 2026-09.csv",
+			"raw/roster/花名册 2026-09.csv", "raw/survey/回访 电话 2026-09.txt", "raw/survey/满意度回访 2026年9月.csv",
+		}, sources)
+		require.NoError(t, payroll.Verify(context.Background(), m, func(ctx context.Context, key string) (io.ReadCloser, error) {
+			rc, _, err := st.Get(ctx, key)
+			return rc, err
+		}))
+	})
+
+	t.Run("golden", func(t *testing.T) {
+		sampletest.Golden(t, "salary_multipliers-2026-09.csv", csvBytes)
+		sampletest.Golden(t, "close-report-2026-09.md", sampletest.Read(t, st, "reports/close/month=2026-09/v1.md"))
+		kpis := sampletest.ReadParquet[schema.KPIScore](t, st, "scorecards/kpis/month=2026-09/v1.parquet")
+		var b bytes.Buffer
+		for _, k := range kpis {
+			fmt.Fprintf(&b, "%s\t%s\t%d\t%s\n", k.EmployeeID, k.KPI, k.PointsMicro, k.Explanation)
+		}
+		sampletest.Golden(t, "scorecard-kpis-2026-09.tsv", b.Bytes())
+	})
+}
+
+func csvRecords(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	require.NoError(t, err)
+	return recs
+}
+
+func TestCloseRerunPublishesNothing(t *testing.T) {
+	_, st := sampletest.Store(t)
+	sampletest.IngestAll(t, st)
+	first := closeMonth(t, st, closejob.Request{Month: "2026-09"})
+	require.Equal(t, closejob.Published, first.Status)
+	before := sampletest.Snapshot(t, st)
+	for _, reopen := range []bool{false, true} {
+		again := closeMonth(t, st, closejob.Request{Month: "2026-09", Reopen: reopen})
+		require.Equal(t, closejob.Unchanged, again.Status)
+		require.EqualValues(t, 1, again.Version)
+		require.Equal(t, first.Payroll, again.Payroll)
+	}
+	require.Equal(t, before, sampletest.Snapshot(t, st), "a re-run with unchanged inputs wrote something")
+}
+
+// lateSurvey is an export uploaded after the close: E1006 gets two more
+// "very satisfied" responses for September.
+const lateSurvey = "\ufeff序号,提交答卷时间,1、工单号,2、您对本次售后服务的满意度,3、处理人工号\r\n" +
+	"L1,2026-09-29 10:00:00,,非常满意,E1006\r\n" +
+	"L2,2026-09-29 11:00:00,,非常满意,E1006\r\n"
+
+func TestReopenAfterLateSurveyPublishesV2WithDiff(t *testing.T) {
+	dir, st := sampletest.Store(t)
+	sampletest.IngestAll(t, st)
+	v1 := closeMonth(t, st, closejob.Request{Month: "2026-09"})
+	require.Equal(t, closejob.Published, v1.Status)
+	v1Files := sampletest.Snapshot(t, st)
+
+	late := filepath.Join(dir, "raw", "survey", "补录 回访 2026-09.csv")
+	require.NoError(t, os.WriteFile(late, []byte(lateSurvey), 0o644))
+	at := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
+	require.NoError(t, os.Chtimes(late, at, at))
+	reps := sampletest.IngestAll(t, st)
+	require.Len(t, reps, 1)
+
+	t.Run("without reopen nothing is published", func(t *testing.T) {
+		before := sampletest.Snapshot(t, st)
+		res := closeMonth(t, st, closejob.Request{Month: "2026-09"})
+		require.Equal(t, closejob.ReopenRequired, res.Status)
+		require.EqualValues(t, 1, res.Version)
+		require.NotEmpty(t, res.Report.Changes)
+		require.Equal(t, before, sampletest.Snapshot(t, st))
+	})
+
+	t.Run("reopen publishes v2 and the diff", func(t *testing.T) {
+		res := closeMonth(t, st, closejob.Request{Month: "2026-09", Reopen: true})
+		require.Equal(t, closejob.Published, res.Status)
+		require.EqualValues(t, 2, res.Version)
+		var changed []string
+		for _, c := range res.Report.Changes {
+			changed = append(changed, c.EmployeeID)
+		}
+		require.Contains(t, changed, "E1006")
+		m, err := payroll.ParseManifest(sampletest.Read(t, st, "payroll/month=2026-09/v2/manifest.json"))
+		require.NoError(t, err)
+		require.NotNil(t, m.Previous)
+		require.EqualValues(t, 1, *m.Previous)
+		// v1 is untouched: every v1 file has the same content.
+		after := sampletest.Snapshot(t, st)
+		for k, etag := range v1Files {
+			if strings.HasPrefix(k, "payroll/") || strings.HasPrefix(k, "scorecards/") {
+				require.Equal(t, etag, after[k], "%s changed", k)
+			}
+		}
+		rows := sampletest.ReadParquet[schema.Scorecard](t, st, "scorecards/employees/month=2026-09/v2.parquet")
+		for _, r := range rows {
+			require.EqualValues(t, 2, r.Version)
+		}
+		require.Contains(t, string(sampletest.Read(t, st, "reports/close/month=2026-09/v2.md")), "E1006")
+	})
+}
+
+func TestConcurrentClosesPublishOneVersion(t *testing.T) {
+	_, st := sampletest.Store(t)
+	sampletest.IngestAll(t, st)
+	const n = 6
+	var wg sync.WaitGroup
+	results := make([]*closejob.Result, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = closer(st).Run(context.Background(), closejob.Request{Month: "2026-09"})
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		require.NoError(t, errs[i])
+		require.EqualValues(t, 1, results[i].Version)
+		require.Contains(t, []string{closejob.Published, closejob.RaceLost, closejob.Unchanged}, results[i].Status)
+	}
+	var versions []string
+	for k := range sampletest.Snapshot(t, st) {
+		if strings.HasPrefix(k, "payroll/month=2026-09/") && strings.HasSuffix(k, "manifest.json") {
+			versions = append(versions, k)
+		}
+	}
+	require.Equal(t, []string{"payroll/month=2026-09/v1/manifest.json"}, versions)
+}
+
+func TestMonthForScheduledTime(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	for _, name := range []string{"scheduler-close.json", "scheduler-close-utc.json", "manual-close.json"} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join(sampletest.Testdata(), "events", name))
+			require.NoError(t, err)
+			var req closejob.Request
+			require.NoError(t, json.Unmarshal(raw, &req))
+			m, err := closejob.MonthFor(req, loc)
+			require.NoError(t, err)
+			require.Equal(t, "2026-09", m.String())
+		})
+	}
+	t.Run("first of the month at 02:00 Shanghai is still the previous UTC day", func(t *testing.T) {
+		m, err := closejob.MonthFor(closejob.Request{ScheduledTime: "2026-09-30T18:00:00Z"}, loc)
+		require.NoError(t, err)
+		require.Equal(t, "2026-09", m.String())
+	})
+	t.Run("neither month nor time", func(t *testing.T) {
+		_, err := closejob.MonthFor(closejob.Request{}, loc)
+		require.Error(t, err)
+	})
+}

@@ -1,0 +1,99 @@
+// Package ingestreport is the record an ingest leaves for every raw object
+// (reports/ingest/<raw key>.json) and the shape of a quarantined row: the
+// contract between the ingest job, which writes them, and the close and the
+// CLI, which read them.
+//
+// It imports only the standard library: the close must be able to read a
+// report without linking the export readers.
+package ingestreport
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Statuses.
+const (
+	StatusOK      = "ok"      // rows published (some may be rejected)
+	StatusFailed  = "failed"  // the file could not be read; nothing published
+	StatusSkipped = "skipped" // not an export the pipeline knows (unknown raw/ folder)
+)
+
+// Report is written to reports/ingest/<source key>.json for every object the
+// ingest sees, last, once its outputs are in place. It holds nothing that
+// depends on when it ran, so a re-delivered event rewrites the same bytes.
+type Report struct {
+	SourceKey        string            `json:"source_key"`
+	ETag             string            `json:"etag"`
+	VersionID        string            `json:"version_id,omitempty"`
+	Size             int64             `json:"size"`
+	LastModified     time.Time         `json:"last_modified"`
+	Source           string            `json:"source,omitempty"`
+	Dataset          string            `json:"dataset,omitempty"`
+	Status           string            `json:"status"`
+	Error            *Error            `json:"error,omitempty"`
+	Format           string            `json:"format,omitempty"`
+	Encoding         string            `json:"encoding,omitempty"`
+	Delimiter        string            `json:"delimiter,omitempty"`
+	Mapping          map[string]string `json:"column_mapping,omitempty"`
+	IgnoredColumns   []string          `json:"ignored_columns"`
+	RowsRead         int64             `json:"rows_read"`
+	Accepted         int64             `json:"accepted"`
+	Rejected         int64             `json:"rejected"`
+	RejectedByReason map[string]int64  `json:"rejected_by_reason"`
+	CustomerKeyed    bool              `json:"customer_id_hashed"`
+	Outputs          []Output          `json:"outputs"`
+	QuarantineKey    string            `json:"quarantine_key,omitempty"`
+	// Warnings are problems that did not stop the ingest, e.g. a policy
+	// whose time zone could not be read (the default zone was used).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Error says why an object was not ingested.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Output is one published Parquet file.
+type Output struct {
+	Key    string `json:"key"`
+	Month  string `json:"month"`
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// Row is one line of quarantine/<source key>.rejected.jsonl.
+type Row struct {
+	Line   int64             `json:"line"`
+	Row    int64             `json:"row"`
+	Field  string            `json:"field,omitempty"`
+	Value  string            `json:"value,omitempty"`
+	Reason string            `json:"reason"`
+	Record map[string]string `json:"record,omitempty"`
+}
+
+// Marshal encodes a report as the bytes stored.
+func (r *Report) Marshal() ([]byte, error) {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding the ingest report of %s: %w", r.SourceKey, err)
+	}
+	return append(data, '\n'), nil
+}
+
+// Parse decodes a stored report.
+func Parse(data []byte) (*Report, error) {
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("parsing ingest report: %w", err)
+	}
+	return &r, nil
+}
+
+// Done reports whether r records a finished ingest of exactly the object
+// with this ETag and size: a re-delivered event for it has nothing to do.
+func (r *Report) Done(etag string, size int64) bool {
+	return r != nil && r.Status == StatusOK && r.ETag == etag && r.Size == size
+}
