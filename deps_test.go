@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,34 @@ func TestPureCoreImportsNoAWS(t *testing.T) {
 				if strings.Contains(dep, "github.com/aws/") {
 					t.Errorf("pkg/%s depends on %s", pkg, dep)
 				}
+			}
+		})
+	}
+}
+
+// TestPureCoreImportsOfThisModule keeps the pure core layered: what each
+// package may import of this module (its package doc says the same).
+func TestPureCoreImportsOfThisModule(t *testing.T) {
+	const mod = "github.com/scorecard/scorecard/"
+	allowed := map[string][]string{
+		"schema":   nil,
+		"calendar": nil,
+		"policy":   nil,
+		"score":    {"pkg/schema", "pkg/policy", "pkg/calendar"},
+		"payroll":  {"pkg/schema", "pkg/calendar", "pkg/score", "pkg/policy"}, // policy through score
+	}
+	for pkg, ok := range allowed {
+		t.Run(pkg, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", "./pkg/"+pkg).CombinedOutput()
+			if err != nil {
+				t.Fatalf("go list -deps ./pkg/%s: %v\n%s", pkg, err, out)
+			}
+			for _, dep := range strings.Fields(string(out)) {
+				rel, inModule := strings.CutPrefix(dep, mod)
+				if !inModule || rel == "pkg/"+pkg || slices.Contains(ok, rel) {
+					continue
+				}
+				t.Errorf("pkg/%s depends on %s", pkg, dep)
 			}
 		})
 	}

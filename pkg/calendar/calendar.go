@@ -1,5 +1,6 @@
-// Package calendar provides calendar months, civil dates and the working-day
-// calendar used for SLA deadlines.
+// Package calendar owns calendar months (Month, the close's unit of time)
+// and the working-day calendar used for SLA deadlines
+// (Calendar.EndOfNthWorkingDay, the score package's WorkingDays).
 //
 // A Calendar is built from files in the holiday-cn JSON format
 // (https://github.com/NateScarlet/holiday-cn):
@@ -16,12 +17,14 @@
 // accepted, but does not make its year covered.
 //
 // MainlandChina is the mainland-China calendar for 2024-2027, embedded from
-// the holiday-cn files in holidaycn/. That data is © NateScarlet under the MIT
-// licence; the licence text is holidaycn/LICENSE, also embedded in the
-// binaries as HolidayCNLicense.
+// the holiday-cn files in holidaycn/; Calendar.Override replaces years of it
+// with an operator's files. That data is © NateScarlet under the MIT
+// licence; the licence text, holidaycn/LICENSE, is embedded in the binaries
+// with the data.
 //
 // Nothing here reads the clock: every function takes the instant and the
-// time zone it works in.
+// time zone it works in. The package imports only the standard library: no
+// AWS package, no store, no other package of this module.
 package calendar
 
 import (
@@ -48,13 +51,13 @@ type Calendar struct {
 	// years maps every year a file was given for to that file's description.
 	years map[int]yearFile
 	// days holds the listed dates.
-	days map[Date]Day
+	days map[civilDate]listedDay
 }
 
-// Day is a date listed in a calendar file: a day off (holiday) or a make-up
+// listedDay is a date listed in a calendar file: a day off (holiday) or a make-up
 // working day (调休).
-type Day struct {
-	Date Date
+type listedDay struct {
+	Date civilDate
 	// Name is the holiday the entry belongs to, e.g. "国庆节".
 	Name string
 	// OffDay is true for a day off, false for a make-up working day.
@@ -73,27 +76,16 @@ type Source struct {
 	Data []byte
 }
 
-// Parse builds a calendar from holiday-cn JSON files, one per year. Errors
-// name the file by its position ("calendar file 2"); use ParseSources to
-// name them by key.
-func Parse(files ...[]byte) (*Calendar, error) {
-	srcs := make([]Source, len(files))
-	for i, b := range files {
-		srcs[i] = Source{Name: "calendar file " + strconv.Itoa(i+1), Data: b}
-	}
-	return ParseSources(srcs...)
-}
-
-// ParseSources builds a calendar from holiday-cn JSON files. Every file must
+// parseSources builds a calendar from holiday-cn JSON files. Every file must
 // have a "year" (1-9999) and a "days" list whose dates are real dates
 // inside that year, each with a boolean isOffDay; no date may be listed
 // twice, and no year may be given by two files. Unknown fields ($schema,
 // papers) are ignored.
-func ParseSources(srcs ...Source) (*Calendar, error) {
+func parseSources(srcs ...Source) (*Calendar, error) {
 	if len(srcs) == 0 {
 		return nil, errors.New("parsing calendar: no files")
 	}
-	c := &Calendar{years: map[int]yearFile{}, days: map[Date]Day{}}
+	c := &Calendar{years: map[int]yearFile{}, days: map[civilDate]listedDay{}}
 	for _, s := range srcs {
 		if err := c.add(s); err != nil {
 			return nil, err
@@ -132,7 +124,7 @@ func (c *Calendar) add(s Source) error {
 		return fmt.Errorf("parsing %s: year %d is also given by %s", s.Name, year, prev.source)
 	}
 	for i, d := range *f.Days {
-		date, err := ParseDate(d.Date)
+		date, err := parseDate(d.Date)
 		if err != nil {
 			return fmt.Errorf("parsing %s: days[%d]: %w", s.Name, i, err)
 		}
@@ -145,7 +137,7 @@ func (c *Calendar) add(s Source) error {
 		if _, dup := c.days[date]; dup {
 			return fmt.Errorf("parsing %s: days[%d]: date %s listed twice", s.Name, i, date)
 		}
-		c.days[date] = Day{Date: date, Name: d.Name, OffDay: *d.IsOffDay}
+		c.days[date] = listedDay{Date: date, Name: d.Name, OffDay: *d.IsOffDay}
 	}
 	c.years[year] = yearFile{source: s.Name, published: len(*f.Days) > 0}
 	return nil
@@ -156,7 +148,7 @@ func (c *Calendar) add(s Source) error {
 // the schedule is published); the other years of c are kept. c is not
 // changed.
 func (c *Calendar) Override(srcs ...Source) (*Calendar, error) {
-	o, err := ParseSources(srcs...)
+	o, err := parseSources(srcs...)
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +167,9 @@ func (c *Calendar) Override(srcs ...Source) (*Calendar, error) {
 	return o, nil
 }
 
-// Years returns the years the calendar covers, ascending. A year whose file
+// coveredYears returns the years the calendar covers, ascending. A year whose file
 // lists no days (schedule not yet published) is not covered.
-func (c *Calendar) Years() []int {
+func (c *Calendar) coveredYears() []int {
 	var ys []int
 	for y, f := range c.years {
 		if f.published {
@@ -188,27 +180,27 @@ func (c *Calendar) Years() []int {
 	return ys
 }
 
-// Covers reports whether the calendar has a published schedule for year.
-func (c *Calendar) Covers(year int) bool {
+// covers reports whether the calendar has a published schedule for year.
+func (c *Calendar) covers(year int) bool {
 	return c.years[year].published
 }
 
-// Days returns the dates listed for year (holidays and make-up working
+// listedDays returns the dates listed for year (holidays and make-up working
 // days), in date order; nil for a year without a file.
-func (c *Calendar) Days(year int) []Day {
-	var ds []Day
+func (c *Calendar) listedDays(year int) []listedDay {
+	var ds []listedDay
 	for d, day := range c.days {
 		if d.Year == year {
 			ds = append(ds, day)
 		}
 	}
-	slices.SortFunc(ds, func(a, b Day) int { return a.Date.Compare(b.Date) })
+	slices.SortFunc(ds, func(a, b listedDay) int { return a.Date.compare(b.Date) })
 	return ds
 }
 
-// IsWorkingDay reports whether d is a working day. A date in a year the
+// isWorkingDay reports whether d is a working day. A date in a year the
 // calendar does not cover is an error wrapping ErrNotCovered.
-func (c *Calendar) IsWorkingDay(d Date) (bool, error) {
+func (c *Calendar) isWorkingDay(d civilDate) (bool, error) {
 	if !d.Valid() {
 		return false, fmt.Errorf("checking working day %s: not a valid date", d)
 	}
@@ -228,7 +220,7 @@ func (c *Calendar) IsWorkingDay(d Date) (bool, error) {
 
 // coverage describes the covered years for error messages.
 func (c *Calendar) coverage() string {
-	ys := c.Years()
+	ys := c.coveredYears()
 	if len(ys) == 0 {
 		return "no year"
 	}
@@ -239,22 +231,22 @@ func (c *Calendar) coverage() string {
 	return strings.Join(parts, ", ")
 }
 
-// AddWorkingDays returns the n-th working day strictly after d: d itself
+// addWorkingDays returns the n-th working day strictly after d: d itself
 // never counts, whether or not it is a working day. n must be at least 1.
 // Walking into a year the calendar does not cover is an error wrapping
 // ErrNotCovered.
-func (c *Calendar) AddWorkingDays(d Date, n int) (Date, error) {
+func (c *Calendar) addWorkingDays(d civilDate, n int) (civilDate, error) {
 	if n < 1 {
-		return Date{}, fmt.Errorf("adding %d working days to %s: n must be at least 1", n, d)
+		return civilDate{}, fmt.Errorf("adding %d working days to %s: n must be at least 1", n, d)
 	}
 	if !d.Valid() {
-		return Date{}, fmt.Errorf("adding %d working days to %s: not a valid date", n, d)
+		return civilDate{}, fmt.Errorf("adding %d working days to %s: not a valid date", n, d)
 	}
 	for n > 0 {
 		d = d.AddDays(1)
-		ok, err := c.IsWorkingDay(d)
+		ok, err := c.isWorkingDay(d)
 		if err != nil {
-			return Date{}, err
+			return civilDate{}, err
 		}
 		if ok {
 			n--
@@ -271,7 +263,7 @@ func (c *Calendar) EndOfNthWorkingDay(created time.Time, n int, loc *time.Locati
 	if loc == nil {
 		return time.Time{}, errors.New("computing working-day deadline: nil time zone")
 	}
-	d, err := c.AddWorkingDays(DateOf(created, loc), n)
+	d, err := c.addWorkingDays(dateOf(created, loc), n)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("computing deadline %d working days after %s: %w", n, created.In(loc).Format(time.RFC3339), err)
 	}
@@ -280,17 +272,6 @@ func (c *Calendar) EndOfNthWorkingDay(created time.Time, n int, loc *time.Locati
 
 //go:embed holidaycn/*.json holidaycn/LICENSE
 var holidayCN embed.FS
-
-// HolidayCNLicense is the licence of the embedded holiday-cn data (MIT).
-var HolidayCNLicense = mustRead("holidaycn/LICENSE")
-
-func mustRead(name string) string {
-	b, err := holidayCN.ReadFile(name)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
 
 // embeddedSources returns the embedded holiday-cn files in name order.
 func embeddedSources() ([]Source, error) {
@@ -313,7 +294,7 @@ var mainlandChina = sync.OnceValue(func() *Calendar {
 	srcs, err := embeddedSources()
 	if err == nil {
 		var c *Calendar
-		if c, err = ParseSources(srcs...); err == nil {
+		if c, err = parseSources(srcs...); err == nil {
 			return c
 		}
 	}

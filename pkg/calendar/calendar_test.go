@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,9 +23,9 @@ func shanghai(t testing.TB) *time.Location {
 	return loc
 }
 
-func mustDate(t testing.TB, s string) Date {
+func mustDate(t testing.TB, s string) civilDate {
 	t.Helper()
-	d, err := ParseDate(s)
+	d, err := parseDate(s)
 	require.NoError(t, err)
 	return d
 }
@@ -97,7 +98,7 @@ func TestEndOfNthWorkingDay(t *testing.T) {
 			want := mustDate(t, tt.want)
 			assert.Equal(t, time.Date(want.Year, want.Month, want.Day, 23, 59, 59, 999_000_000, loc), got)
 			assert.Equal(t, loc, got.Location())
-			assert.Equal(t, time.Millisecond, want.AddDays(1).Start(loc).Sub(got), "deadline is the last millisecond of the day")
+			assert.Equal(t, time.Millisecond, want.AddDays(1).start(loc).Sub(got), "deadline is the last millisecond of the day")
 		})
 	}
 }
@@ -121,34 +122,34 @@ func TestEndOfNthWorkingDayNilLocation(t *testing.T) {
 func TestIsWorkingDay(t *testing.T) {
 	cal := MainlandChina()
 	tests := []struct {
-		date    Date
+		date    civilDate
 		want    bool
 		wantErr error
 	}{
-		{date: Date{2026, 3, 9}, want: true},                   // Monday
-		{date: Date{2026, 3, 13}, want: true},                  // Friday
-		{date: Date{2026, 3, 7}, want: false},                  // Saturday
-		{date: Date{2026, 3, 8}, want: false},                  // Sunday
-		{date: Date{2026, 9, 20}, want: true},                  // Sunday, 国庆 make-up
-		{date: Date{2026, 10, 10}, want: true},                 // Saturday, 国庆 make-up
-		{date: Date{2026, 10, 1}, want: false},                 // Thursday, 国庆
-		{date: Date{2026, 10, 7}, want: false},                 // Wednesday, 国庆
-		{date: Date{2026, 10, 8}, want: true},                  // Thursday after 国庆
-		{date: Date{2026, 2, 14}, want: true},                  // Saturday, 春节 make-up
-		{date: Date{2026, 2, 28}, want: true},                  // Saturday, 春节 make-up
-		{date: Date{2026, 2, 23}, want: false},                 // Monday, 春节
-		{date: Date{2024, 2, 4}, want: true},                   // Sunday, 2024 春节 make-up
-		{date: Date{2024, 12, 31}, want: true},                 // Tuesday
-		{date: Date{2025, 10, 8}, want: false},                 // Wednesday, 2025 国庆/中秋
-		{date: Date{2025, 5, 31}, want: false},                 // Saturday, 端午
-		{date: Date{2027, 3, 1}, wantErr: ErrNotCovered},       // 2027 file lists no days
-		{date: Date{2023, 12, 29}, wantErr: ErrNotCovered},     // before 2024
-		{date: Date{2028, 1, 3}, wantErr: ErrNotCovered},       // after 2027
-		{date: Date{2026, 2, 29}, wantErr: errInvalidSentinel}, // no such date
+		{date: civilDate{2026, 3, 9}, want: true},                   // Monday
+		{date: civilDate{2026, 3, 13}, want: true},                  // Friday
+		{date: civilDate{2026, 3, 7}, want: false},                  // Saturday
+		{date: civilDate{2026, 3, 8}, want: false},                  // Sunday
+		{date: civilDate{2026, 9, 20}, want: true},                  // Sunday, 国庆 make-up
+		{date: civilDate{2026, 10, 10}, want: true},                 // Saturday, 国庆 make-up
+		{date: civilDate{2026, 10, 1}, want: false},                 // Thursday, 国庆
+		{date: civilDate{2026, 10, 7}, want: false},                 // Wednesday, 国庆
+		{date: civilDate{2026, 10, 8}, want: true},                  // Thursday after 国庆
+		{date: civilDate{2026, 2, 14}, want: true},                  // Saturday, 春节 make-up
+		{date: civilDate{2026, 2, 28}, want: true},                  // Saturday, 春节 make-up
+		{date: civilDate{2026, 2, 23}, want: false},                 // Monday, 春节
+		{date: civilDate{2024, 2, 4}, want: true},                   // Sunday, 2024 春节 make-up
+		{date: civilDate{2024, 12, 31}, want: true},                 // Tuesday
+		{date: civilDate{2025, 10, 8}, want: false},                 // Wednesday, 2025 国庆/中秋
+		{date: civilDate{2025, 5, 31}, want: false},                 // Saturday, 端午
+		{date: civilDate{2027, 3, 1}, wantErr: ErrNotCovered},       // 2027 file lists no days
+		{date: civilDate{2023, 12, 29}, wantErr: ErrNotCovered},     // before 2024
+		{date: civilDate{2028, 1, 3}, wantErr: ErrNotCovered},       // after 2027
+		{date: civilDate{2026, 2, 29}, wantErr: errInvalidSentinel}, // no such date
 	}
 	for _, tt := range tests {
 		t.Run(tt.date.String(), func(t *testing.T) {
-			got, err := cal.IsWorkingDay(tt.date)
+			got, err := cal.isWorkingDay(tt.date)
 			switch {
 			case tt.wantErr == errInvalidSentinel:
 				assert.ErrorContains(t, err, "not a valid date")
@@ -166,11 +167,11 @@ func TestIsWorkingDay(t *testing.T) {
 var errInvalidSentinel = errors.New("test: invalid date")
 
 func TestUnpublishedYearError(t *testing.T) {
-	_, err := MainlandChina().IsWorkingDay(Date{2027, 6, 1})
+	_, err := MainlandChina().isWorkingDay(civilDate{2027, 6, 1})
 	require.ErrorIs(t, err, ErrNotCovered)
 	assert.Contains(t, err.Error(), "embedded 2027.json lists no days")
 
-	_, err = MainlandChina().IsWorkingDay(Date{2030, 6, 1})
+	_, err = MainlandChina().isWorkingDay(civilDate{2030, 6, 1})
 	require.ErrorIs(t, err, ErrNotCovered)
 	assert.Contains(t, err.Error(), "covers 2024, 2025, 2026")
 }
@@ -198,8 +199,8 @@ func TestWorkingDaysInMonth(t *testing.T) {
 			m, err := ParseMonth(tt.month)
 			require.NoError(t, err)
 			n := 0
-			for d := m.FirstDay(); !d.After(m.LastDay()); d = d.AddDays(1) {
-				ok, err := cal.IsWorkingDay(d)
+			for d := m.firstDay(); !d.after(m.lastDay()); d = d.AddDays(1) {
+				ok, err := cal.isWorkingDay(d)
 				require.NoError(t, err)
 				if ok {
 					n++
@@ -229,7 +230,7 @@ func TestAddWorkingDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s+%d", tt.from, tt.n), func(t *testing.T) {
-			got, err := cal.AddWorkingDays(mustDate(t, tt.from), tt.n)
+			got, err := cal.addWorkingDays(mustDate(t, tt.from), tt.n)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
 				return
@@ -257,7 +258,7 @@ func TestEmbeddedFiles(t *testing.T) {
 		t.Run(filepath.Base(p), func(t *testing.T) {
 			b, err := os.ReadFile(p)
 			require.NoError(t, err)
-			_, err = Parse(b)
+			_, err = parse(b)
 			require.NoError(t, err, "the file parses on its own")
 
 			var f struct {
@@ -281,18 +282,20 @@ func TestEmbeddedFiles(t *testing.T) {
 			}
 			assert.Equal(t, wantCounts[f.Year], [2]int{off, makeUp})
 
-			got := cal.Days(f.Year)
+			got := cal.listedDays(f.Year)
 			require.Len(t, got, len(f.Days))
 			for i, d := range f.Days {
 				assert.Equal(t, d.Date, got[i].Date.String())
 				assert.Equal(t, d.Name, got[i].Name)
 				assert.Equal(t, d.IsOffDay, got[i].OffDay)
 			}
-			assert.Equal(t, len(f.Days) > 0, cal.Covers(f.Year))
+			assert.Equal(t, len(f.Days) > 0, cal.covers(f.Year))
 		})
 	}
-	assert.Equal(t, []int{2024, 2025, 2026}, cal.Years())
-	assert.Contains(t, HolidayCNLicense, "MIT License")
+	assert.Equal(t, []int{2024, 2025, 2026}, cal.coveredYears())
+	license, err := holidayCN.ReadFile("holidaycn/LICENSE")
+	require.NoError(t, err)
+	assert.Contains(t, string(license), "MIT License")
 	assert.Same(t, cal, MainlandChina(), "parsed once and shared")
 }
 
@@ -327,49 +330,49 @@ func TestParseValidation(t *testing.T) {
 			for i, f := range tt.files {
 				bs[i] = []byte(f)
 			}
-			c, err := Parse(bs...)
+			c, err := parse(bs...)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
 				assert.Nil(t, c)
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, []int{2027}, c.Years())
+			assert.Equal(t, []int{2027}, c.coveredYears())
 		})
 	}
 }
 
 func TestParseSourcesNamesTheKey(t *testing.T) {
-	_, err := ParseSources(Source{Name: "config/calendar/2026.json", Data: []byte(`{"year": 2026, "days": [{"date": "2026-13-01", "isOffDay": true}]}`)})
+	_, err := parseSources(Source{Name: "config/calendar/2026.json", Data: []byte(`{"year": 2026, "days": [{"date": "2026-13-01", "isOffDay": true}]}`)})
 	assert.ErrorContains(t, err, "parsing config/calendar/2026.json: days[0]")
 }
 
 func TestOverride(t *testing.T) {
 	base := MainlandChina()
 	o := mustOverride(t, base, cal2027)
-	assert.Equal(t, []int{2024, 2025, 2026, 2027}, o.Years())
-	assert.Equal(t, []int{2024, 2025, 2026}, base.Years(), "the base calendar is unchanged")
+	assert.Equal(t, []int{2024, 2025, 2026, 2027}, o.coveredYears())
+	assert.Equal(t, []int{2024, 2025, 2026}, base.coveredYears(), "the base calendar is unchanged")
 
-	ok, err := o.IsWorkingDay(Date{2027, 1, 1})
+	ok, err := o.isWorkingDay(civilDate{2027, 1, 1})
 	require.NoError(t, err)
 	assert.False(t, ok)
-	ok, err = o.IsWorkingDay(Date{2027, 1, 4})
+	ok, err = o.isWorkingDay(civilDate{2027, 1, 4})
 	require.NoError(t, err)
 	assert.True(t, ok)
-	ok, err = o.IsWorkingDay(Date{2026, 10, 10})
+	ok, err = o.isWorkingDay(civilDate{2026, 10, 10})
 	require.NoError(t, err)
 	assert.True(t, ok, "kept years keep their make-up days")
 
 	// Replacing a year drops its old entries.
 	o2 := mustOverride(t, base, `{"year": 2026, "days": [{"name": "x", "date": "2026-03-09", "isOffDay": true}]}`)
-	ok, err = o2.IsWorkingDay(Date{2026, 10, 1})
+	ok, err = o2.isWorkingDay(civilDate{2026, 10, 1})
 	require.NoError(t, err)
 	assert.True(t, ok, "国庆 is gone from the replaced 2026")
-	ok, err = o2.IsWorkingDay(Date{2026, 3, 9})
+	ok, err = o2.isWorkingDay(civilDate{2026, 3, 9})
 	require.NoError(t, err)
 	assert.False(t, ok)
-	assert.Len(t, o2.Days(2026), 1)
-	assert.Len(t, o2.Days(2025), 33)
+	assert.Len(t, o2.listedDays(2026), 1)
+	assert.Len(t, o2.listedDays(2025), 33)
 
 	_, err = base.Override(Source{Name: "bad.json", Data: []byte(`{}`)})
 	assert.ErrorContains(t, err, "bad.json")
@@ -385,20 +388,30 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := Parse(data)
+		c, err := parse(data)
 		if err != nil {
 			return
 		}
-		for _, y := range c.Years() {
-			for _, d := range c.Days(y) {
+		for _, y := range c.coveredYears() {
+			for _, d := range c.listedDays(y) {
 				if d.Date.Year != y || !d.Date.Valid() {
 					t.Fatalf("listed day %s outside year %d", d.Date, y)
 				}
-				ok, err := c.IsWorkingDay(d.Date)
+				ok, err := c.isWorkingDay(d.Date)
 				if err != nil || ok == d.OffDay {
 					t.Fatalf("IsWorkingDay(%s) = %v, %v; listed off=%v", d.Date, ok, err, d.OffDay)
 				}
 			}
 		}
 	})
+}
+
+// parse builds a calendar from holiday-cn JSON files named by position
+// ("calendar file 2").
+func parse(files ...[]byte) (*Calendar, error) {
+	srcs := make([]Source, len(files))
+	for i, b := range files {
+		srcs[i] = Source{Name: "calendar file " + strconv.Itoa(i+1), Data: b}
+	}
+	return parseSources(srcs...)
 }

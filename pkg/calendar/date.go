@@ -6,72 +6,72 @@ import (
 	"time"
 )
 
-// Date is a civil date, without a time of day or a time zone.
-type Date struct {
+// civilDate is a civil date, without a time of day or a time zone.
+type civilDate struct {
 	Year  int
 	Month time.Month
 	Day   int
 }
 
-// DateOf returns the date of t seen in loc.
-func DateOf(t time.Time, loc *time.Location) Date {
+// dateOf returns the date of t seen in loc.
+func dateOf(t time.Time, loc *time.Location) civilDate {
 	y, m, d := t.In(loc).Date()
-	return Date{Year: y, Month: m, Day: d}
+	return civilDate{Year: y, Month: m, Day: d}
 }
 
-// ParseDate parses "YYYY-MM-DD" strictly (zero-padded, a real date).
-func ParseDate(s string) (Date, error) {
+// parseDate parses "YYYY-MM-DD" strictly (zero-padded, a real date).
+func parseDate(s string) (civilDate, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return Date{}, fmt.Errorf("parsing date %q: want YYYY-MM-DD", s)
+		return civilDate{}, fmt.Errorf("parsing date %q: want YYYY-MM-DD", s)
 	}
 	y, ok1 := digits(s[0:4])
 	m, ok2 := digits(s[5:7])
 	d, ok3 := digits(s[8:10])
 	if !ok1 || !ok2 || !ok3 {
-		return Date{}, fmt.Errorf("parsing date %q: want YYYY-MM-DD", s)
+		return civilDate{}, fmt.Errorf("parsing date %q: want YYYY-MM-DD", s)
 	}
-	v := Date{Year: y, Month: time.Month(m), Day: d}
+	v := civilDate{Year: y, Month: time.Month(m), Day: d}
 	if !v.Valid() {
-		return Date{}, fmt.Errorf("parsing date %q: no such date", s)
+		return civilDate{}, fmt.Errorf("parsing date %q: no such date", s)
 	}
 	return v, nil
 }
 
 // Valid reports whether d is a real date in years 0001-9999.
-func (d Date) Valid() bool {
+func (d civilDate) Valid() bool {
 	if d.Year < 1 || d.Year > 9999 || d.Month < time.January || d.Month > time.December || d.Day < 1 {
 		return false
 	}
-	return d.Day <= Month{Year: d.Year, Month: d.Month}.LastDay().Day
+	return d.Day <= Month{Year: d.Year, Month: d.Month}.lastDay().Day
 }
 
 // utc is midnight UTC of d, used for date arithmetic (UTC has no DST).
-func (d Date) utc() time.Time {
+func (d civilDate) utc() time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
 // AddDays returns the date n days later (n < 0: earlier).
-func (d Date) AddDays(n int) Date {
-	return DateOf(d.utc().AddDate(0, 0, n), time.UTC)
+func (d civilDate) AddDays(n int) civilDate {
+	return dateOf(d.utc().AddDate(0, 0, n), time.UTC)
 }
 
 // Weekday returns the day of the week of d.
-func (d Date) Weekday() time.Weekday {
+func (d civilDate) Weekday() time.Weekday {
 	return d.utc().Weekday()
 }
 
 // String formats d as "YYYY-MM-DD".
-func (d Date) String() string {
+func (d civilDate) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
-// Start returns local midnight of d in loc.
-func (d Date) Start(loc *time.Location) time.Time {
+// start returns local midnight of d in loc.
+func (d civilDate) start(loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }
 
-// Compare returns -1, 0 or +1 as d is before, equal to or after o.
-func (d Date) Compare(o Date) int {
+// compare returns -1, 0 or +1 as d is before, equal to or after o.
+func (d civilDate) compare(o civilDate) int {
 	if c := cmp.Compare(d.Year, o.Year); c != 0 {
 		return c
 	}
@@ -81,26 +81,8 @@ func (d Date) Compare(o Date) int {
 	return cmp.Compare(d.Day, o.Day)
 }
 
-// Before reports whether d is earlier than o.
-func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+// before reports whether d is earlier than o.
+func (d civilDate) before(o civilDate) bool { return d.compare(o) < 0 }
 
-// After reports whether d is later than o.
-func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
-
-// MarshalText formats d as "YYYY-MM-DD".
-func (d Date) MarshalText() ([]byte, error) {
-	if !d.Valid() {
-		return nil, fmt.Errorf("formatting date %s: not a valid date", d)
-	}
-	return []byte(d.String()), nil
-}
-
-// UnmarshalText parses "YYYY-MM-DD" as ParseDate does.
-func (d *Date) UnmarshalText(b []byte) error {
-	v, err := ParseDate(string(b))
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+// after reports whether d is later than o.
+func (d civilDate) after(o civilDate) bool { return d.compare(o) > 0 }

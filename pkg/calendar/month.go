@@ -78,8 +78,8 @@ func (m Month) End(loc *time.Location) time.Time {
 	return m.Add(1).Start(loc)
 }
 
-// Contains reports whether t falls in the month, seen in loc.
-func (m Month) Contains(t time.Time, loc *time.Location) bool {
+// contains reports whether t falls in the month, seen in loc.
+func (m Month) contains(t time.Time, loc *time.Location) bool {
 	return !t.Before(m.Start(loc)) && t.Before(m.End(loc))
 }
 
@@ -99,25 +99,25 @@ func (m Month) index() int {
 	return m.Year*12 + int(m.Month) - 1
 }
 
-// Compare returns -1, 0 or +1 as m is before, equal to or after o.
-func (m Month) Compare(o Month) int {
+// compare returns -1, 0 or +1 as m is before, equal to or after o.
+func (m Month) compare(o Month) int {
 	return cmp.Compare(m.index(), o.index())
 }
 
-// Before reports whether m is earlier than o.
-func (m Month) Before(o Month) bool { return m.Compare(o) < 0 }
+// before reports whether m is earlier than o.
+func (m Month) before(o Month) bool { return m.compare(o) < 0 }
 
-// After reports whether m is later than o.
-func (m Month) After(o Month) bool { return m.Compare(o) > 0 }
+// after reports whether m is later than o.
+func (m Month) after(o Month) bool { return m.compare(o) > 0 }
 
-// FirstDay returns the first day of the month.
-func (m Month) FirstDay() Date {
-	return Date{Year: m.Year, Month: m.Month, Day: 1}
+// firstDay returns the first day of the month.
+func (m Month) firstDay() civilDate {
+	return civilDate{Year: m.Year, Month: m.Month, Day: 1}
 }
 
-// LastDay returns the last day of the month.
-func (m Month) LastDay() Date {
-	return m.Add(1).FirstDay().AddDays(-1)
+// lastDay returns the last day of the month.
+func (m Month) lastDay() civilDate {
+	return m.Add(1).firstDay().AddDays(-1)
 }
 
 // MarshalText formats the month as "YYYY-MM" (so it is a JSON string).

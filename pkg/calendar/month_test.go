@@ -81,8 +81,8 @@ func TestMonthDays(t *testing.T) {
 		t.Run(tt.month, func(t *testing.T) {
 			m, err := ParseMonth(tt.month)
 			require.NoError(t, err)
-			assert.Equal(t, tt.first, m.FirstDay().String())
-			assert.Equal(t, tt.last, m.LastDay().String())
+			assert.Equal(t, tt.first, m.firstDay().String())
+			assert.Equal(t, tt.last, m.lastDay().String())
 		})
 	}
 }
@@ -107,21 +107,21 @@ func TestMonthInShanghai(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, m.Contains(tt.t, loc))
+			assert.Equal(t, tt.want, m.contains(tt.t, loc))
 			assert.Equal(t, tt.want, MonthOf(tt.t, loc) == m)
 		})
 	}
 	// The same instant is in August in UTC.
 	assert.Equal(t, Month{2026, time.August}, MonthOf(time.Date(2026, 8, 31, 16, 0, 0, 0, time.UTC), time.UTC))
-	assert.Equal(t, Date{2026, 9, 1}, DateOf(time.Date(2026, 8, 31, 16, 0, 0, 0, time.UTC), loc))
+	assert.Equal(t, civilDate{2026, 9, 1}, dateOf(time.Date(2026, 8, 31, 16, 0, 0, 0, time.UTC), loc))
 }
 
 func TestMonthCompareAndJSON(t *testing.T) {
 	a, b := Month{2025, time.December}, Month{2026, time.January}
-	assert.True(t, a.Before(b))
-	assert.True(t, b.After(a))
-	assert.Equal(t, 0, a.Compare(a))
-	assert.Equal(t, -1, a.Compare(b))
+	assert.True(t, a.before(b))
+	assert.True(t, b.after(a))
+	assert.Equal(t, 0, a.compare(a))
+	assert.Equal(t, -1, a.compare(b))
 
 	var v struct {
 		Month Month `json:"month"`
@@ -137,32 +137,25 @@ func TestMonthCompareAndJSON(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
-	d := Date{2025, time.December, 31}
+	d := civilDate{2025, time.December, 31}
 	assert.Equal(t, "2026-01-01", d.AddDays(1).String())
 	assert.Equal(t, "2025-12-01", d.AddDays(-30).String())
-	assert.Equal(t, "2024-02-29", Date{2024, 3, 1}.AddDays(-1).String())
+	assert.Equal(t, "2024-02-29", civilDate{2024, 3, 1}.AddDays(-1).String())
 	assert.Equal(t, time.Wednesday, d.Weekday())
-	assert.Equal(t, time.Saturday, Date{2026, 10, 10}.Weekday())
-	assert.True(t, d.Before(d.AddDays(1)))
-	assert.True(t, d.AddDays(1).After(d))
-	assert.Equal(t, 1, Date{2026, 2, 1}.Compare(Date{2026, 1, 31}))
-	assert.Equal(t, -1, Date{2025, 12, 31}.Compare(Date{2026, 1, 1}))
-	assert.Equal(t, 0, d.Compare(d))
+	assert.Equal(t, time.Saturday, civilDate{2026, 10, 10}.Weekday())
+	assert.True(t, d.before(d.AddDays(1)))
+	assert.True(t, d.AddDays(1).after(d))
+	assert.Equal(t, 1, civilDate{2026, 2, 1}.compare(civilDate{2026, 1, 31}))
+	assert.Equal(t, -1, civilDate{2025, 12, 31}.compare(civilDate{2026, 1, 1}))
+	assert.Equal(t, 0, d.compare(d))
 
 	for _, s := range []string{"2026-02-29", "2026-00-01", "2026-01-00", "2026-1-01", "2026-01-32", "20260101", "0000-01-01"} {
-		_, err := ParseDate(s)
+		_, err := parseDate(s)
 		assert.ErrorContains(t, err, `"`+s+`"`, s)
 	}
-	got, err := ParseDate("2024-02-29")
+	got, err := parseDate("2024-02-29")
 	require.NoError(t, err)
-	assert.Equal(t, Date{2024, 2, 29}, got)
-
-	b, err := json.Marshal(d)
-	require.NoError(t, err)
-	assert.Equal(t, `"2025-12-31"`, string(b))
-	var back Date
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, d, back)
+	assert.Equal(t, civilDate{2024, 2, 29}, got)
 }
 
 func FuzzParseMonth(f *testing.F) {
@@ -183,8 +176,8 @@ func FuzzParseMonth(f *testing.F) {
 		if m.Add(1).Add(-1) != m {
 			t.Fatalf("Add(1).Add(-1) of %v = %v", m, m.Add(1).Add(-1))
 		}
-		if !m.LastDay().Valid() || m.LastDay().AddDays(1) != m.Add(1).FirstDay() {
-			t.Fatalf("LastDay of %v = %v", m, m.LastDay())
+		if !m.lastDay().Valid() || m.lastDay().AddDays(1) != m.Add(1).firstDay() {
+			t.Fatalf("LastDay of %v = %v", m, m.lastDay())
 		}
 	})
 }

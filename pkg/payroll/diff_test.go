@@ -7,13 +7,17 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/score"
 )
 
 func TestDiff(t *testing.T) {
-	row := func(id string, score, mult int64, pay *int64) schema.PayrollRow {
-		r := schema.PayrollRow{Month: "2026-09", EmployeeID: id, EmployeeName: ptr("名" + id), Team: ptr("T"), ScoreCenti: score, Band: "B", MultiplierCenti: mult, PerformancePayFen: pay}
+	row := func(id string, scoreCenti, mult int64, pay *int64) schema.PayrollRow {
+		r := schema.PayrollRow{Month: "2026-09", EmployeeID: id, EmployeeName: ptr("名" + id), Team: ptr("T"), ScoreCenti: scoreCenti, Band: "B", MultiplierCenti: mult, PerformancePayFen: pay}
 		if pay != nil {
-			p := Payout(*pay, mult)
+			p, err := score.Payout(*pay, mult)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r.PayoutFen = &p
 		}
 		return r

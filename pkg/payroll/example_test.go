@@ -8,13 +8,19 @@ import (
 
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/score"
 )
 
 func ExampleWriteCSV() {
 	name, team := "张三", "华东"
-	pay := int64(600000) // 6000.00 yuan
+	pay := int64(600000)                  // 6000.00 yuan
+	payout, err := score.Payout(pay, 120) // as score.Compute fills it
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	cards := []schema.Scorecard{
-		{EmployeeID: "E002", EmployeeName: &name, Team: &team, ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: &pay},
+		{EmployeeID: "E002", EmployeeName: &name, Team: &team, ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: &pay, PayoutFen: &payout},
 		{EmployeeID: "E001", ScoreCenti: 6875, Band: "D", MultiplierCenti: 50}, // no roster pay: empty cells
 		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true},
 	}

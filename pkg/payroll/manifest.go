@@ -82,13 +82,6 @@ type OutputObject struct {
 	Bytes  int64  `json:"bytes"`
 }
 
-// OutputOf describes a file about to be published: its key, the SHA-256
-// and size of body, and its row count.
-func OutputOf(key string, body []byte, rows int64) OutputObject {
-	sum := sha256.Sum256(body)
-	return OutputObject{Key: key, SHA256: hex.EncodeToString(sum[:]), Rows: rows, Bytes: int64(len(body))}
-}
-
 // InputsDigest returns the lower-case hex SHA-256 of the policy's sha256
 // and the (key, etag) pairs of inputs sorted by key then etag. Every string
 // is length-prefixed, so no two different input sets hash the same text.
@@ -112,12 +105,12 @@ func InputsDigest(policySHA256 string, inputs []InputObject) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Validate checks the manifest is complete and consistent: a YYYY-MM month,
+// validate checks the manifest is complete and consistent: a YYYY-MM month,
 // a version >= 1 (and a previous version below it), a policy id and
 // SHA-256, inputs and outputs with non-empty unique keys, outputs with a
 // SHA-256 and non-negative sizes, and an inputs digest that matches the
 // inputs.
-func (m *Manifest) Validate() error {
+func (m *Manifest) validate() error {
 	if _, err := calendar.ParseMonth(m.Month); err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}
@@ -187,7 +180,7 @@ func isSHA256(s string) bool {
 
 // Marshal returns the manifest as indented JSON ending in a newline, with
 // inputs, outputs and variants sorted, so equal manifests are equal bytes.
-// It refuses an invalid manifest (see Validate). m is not modified.
+// It refuses an invalid manifest (see validate). m is not modified.
 func (m *Manifest) Marshal() ([]byte, error) {
 	c := *m
 	c.Inputs = slices.Clone(m.Inputs)
@@ -199,7 +192,7 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	if c.Inputs == nil {
 		c.Inputs = []InputObject{} // "inputs": [] rather than null
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("writing %w", err)
 	}
 	var buf bytes.Buffer
@@ -223,22 +216,22 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	if dec.More() {
 		return nil, errors.New("parsing manifest: data after the JSON object")
 	}
-	if err := m.Validate(); err != nil {
+	if err := m.validate(); err != nil {
 		return nil, fmt.Errorf("parsing %w", err)
 	}
 	return &m, nil
 }
 
-// ErrMismatch is returned (wrapped) by Verify when an output's content does
+// errMismatch is returned (wrapped) by Verify when an output's content does
 // not match the manifest.
-var ErrMismatch = errors.New("content does not match the manifest")
+var errMismatch = errors.New("content does not match the manifest")
 
 // Verify checks every output listed in the manifest: open(ctx, key) must
 // succeed (a missing file fails, with open's error wrapped) and the content
 // must have the listed size and SHA-256. It checks all outputs and returns
 // every failure joined, or nil when the version can be trusted.
 func Verify(ctx context.Context, m *Manifest, open func(ctx context.Context, key string) (io.ReadCloser, error)) error {
-	if err := m.Validate(); err != nil {
+	if err := m.validate(); err != nil {
 		return fmt.Errorf("verifying %w", err)
 	}
 	var errs []error
@@ -265,10 +258,10 @@ func verifyOne(ctx context.Context, out OutputObject, open func(ctx context.Cont
 		return fmt.Errorf("verifying %s: reading: %w", out.Key, err)
 	}
 	if n != out.Bytes {
-		return fmt.Errorf("verifying %s: %w: %d bytes, manifest says %d", out.Key, ErrMismatch, n, out.Bytes)
+		return fmt.Errorf("verifying %s: %w: %d bytes, manifest says %d", out.Key, errMismatch, n, out.Bytes)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != out.SHA256 {
-		return fmt.Errorf("verifying %s: %w: sha256 %s, manifest says %s", out.Key, ErrMismatch, got, out.SHA256)
+		return fmt.Errorf("verifying %s: %w: sha256 %s, manifest says %s", out.Key, errMismatch, got, out.SHA256)
 	}
 	return nil
 }

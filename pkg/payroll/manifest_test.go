@@ -52,7 +52,7 @@ func testVersion(t *testing.T) (map[string][]byte, *Manifest) {
 		ScheduledFor: "2026-10-03T02:00:00+08:00",
 	}
 	for key, body := range files {
-		m.Outputs = append(m.Outputs, OutputOf(key, body, int64(len(rows))))
+		m.Outputs = append(m.Outputs, outputOf(key, body, int64(len(rows))))
 	}
 	return files, m
 }
@@ -215,15 +215,15 @@ func TestVerify(t *testing.T) {
 			b := bytes.Clone(f[csvKey])
 			b[len(b)-3] ^= 1
 			f[csvKey] = b
-		}, wantErrs: []string{"verifying " + csvKey + ": content does not match the manifest: sha256"}, wantIs: []error{ErrMismatch}},
+		}, wantErrs: []string{"verifying " + csvKey + ": content does not match the manifest: sha256"}, wantIs: []error{errMismatch}},
 		{name: "truncated", edit: func(f map[string][]byte) { f[pqKey] = f[pqKey][:10] },
-			wantErrs: []string{pqKey, "10 bytes, manifest says"}, wantIs: []error{ErrMismatch}},
+			wantErrs: []string{pqKey, "10 bytes, manifest says"}, wantIs: []error{errMismatch}},
 		{name: "missing file", edit: func(f map[string][]byte) { delete(f, pqKey) },
 			wantErrs: []string{"verifying " + pqKey}, wantIs: []error{fs.ErrNotExist}},
 		{name: "both wrong: every failure reported", edit: func(f map[string][]byte) {
 			delete(f, pqKey)
 			f[csvKey] = append(bytes.Clone(f[csvKey]), '\n')
-		}, wantErrs: []string{pqKey, csvKey}, wantIs: []error{fs.ErrNotExist, ErrMismatch}},
+		}, wantErrs: []string{pqKey, csvKey}, wantIs: []error{fs.ErrNotExist, errMismatch}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,4 +262,11 @@ func TestVerifyRefusesInvalidManifestAndCancelledContext(t *testing.T) {
 // jsonEncode writes m as JSON without Marshal's validation.
 func jsonEncode(w io.Writer, m *Manifest) error {
 	return json.NewEncoder(w).Encode(m)
+}
+
+// outputOf describes a file about to be published: its key, the SHA-256
+// and size of body, and its row count.
+func outputOf(key string, body []byte, rows int64) OutputObject {
+	sum := sha256.Sum256(body)
+	return OutputObject{Key: key, SHA256: hex.EncodeToString(sum[:]), Rows: rows, Bytes: int64(len(body))}
 }

@@ -30,12 +30,3 @@ func WriteParquet(w io.Writer, rows []schema.PayrollRow) error {
 	}
 	return nil
 }
-
-// ReadParquet reads a salary_multipliers.parquet file of size bytes.
-func ReadParquet(r io.ReaderAt, size int64) ([]schema.PayrollRow, error) {
-	rows, err := parquet.Read[schema.PayrollRow](r, size)
-	if err != nil {
-		return nil, fmt.Errorf("reading payroll Parquet: %w", err)
-	}
-	return rows, nil
-}

@@ -2,6 +2,8 @@ package payroll
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -9,6 +11,8 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/scorecard/scorecard/pkg/schema"
 )
 
 func TestParquetRoundTrip(t *testing.T) {
@@ -19,7 +23,7 @@ func TestParquetRoundTrip(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteParquet(&buf, rows))
 
-	got, err := ReadParquet(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	got, err := readParquet(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	require.NoError(t, err)
 	assert.Equal(t, rows, got)
 
@@ -94,12 +98,21 @@ func assertDataPagesV1(t *testing.T, f *parquet.File, file []byte) {
 func TestParquetEmpty(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteParquet(&buf, nil))
-	got, err := ReadParquet(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	got, err := readParquet(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
 
 func TestReadParquetError(t *testing.T) {
-	_, err := ReadParquet(bytes.NewReader([]byte("not parquet")), 11)
+	_, err := readParquet(bytes.NewReader([]byte("not parquet")), 11)
 	assert.ErrorContains(t, err, "reading payroll Parquet")
+}
+
+// readParquet reads a salary_multipliers.parquet file of size bytes.
+func readParquet(r io.ReaderAt, size int64) ([]schema.PayrollRow, error) {
+	rows, err := parquet.Read[schema.PayrollRow](r, size)
+	if err != nil {
+		return nil, fmt.Errorf("reading payroll Parquet: %w", err)
+	}
+	return rows, nil
 }

@@ -5,29 +5,40 @@
 // lists every input the close read and every output it wrote with its
 // checksum. It also compares two published versions employee by employee.
 //
-// Everything here is pure: values and io.Reader/io.Writer in, no storage
-// client, no clock. Money is int64 fen and scores and multipliers are int64
-// hundredths, formatted exactly; nothing passes through a float.
+// Pay is not computed here. A score becomes pay in one place, score.Payout
+// (pkg/score/payout.go), which score.Compute uses to fill each
+// Scorecard.PayoutFen; Rows copies that value into the table after checking
+// it against score.Payout, so the CSV, the Parquet file and the scorecards
+// cannot disagree.
+//
+// Everything here is pure: values and io.Reader/io.Writer in, no clock. Of
+// this module it imports only pkg/schema, pkg/calendar and pkg/score (for
+// the pay rule): no AWS package, no store, no pipeline. Money is int64 fen
+// and scores and multipliers are int64 hundredths, formatted exactly;
+// nothing passes through a float.
 package payroll
 
 import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"strconv"
 
 	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/score"
 )
 
 // Rows builds the payroll table for month and version: one row per
 // scorecard that is on the roster (NotOnRoster false), sorted by
 // employee_id in byte order (ties keep their input order).
 //
-// The payout is computed here, from the scorecard's performance pay and
-// multiplier with Payout, so the table never depends on how the scorecard
-// filled PayoutFen; it is null when the performance pay is unknown. The
+// The payout is the scorecard's PayoutFen, as score.Compute filled it with
+// score.Payout — the one pay rule; nothing here multiplies or rounds money.
+// Rows checks each card against that rule before publishing it and panics
+// if one disagrees (a payout without performance pay or the other way
+// round, or a different amount): such a card was not made by
+// score.Compute, and publishing it would pay someone the wrong amount. The
 // version and month are the arguments, not the scorecards' own.
 func Rows(month string, version int32, cards []schema.Scorecard) []schema.PayrollRow {
 	rows := make([]schema.PayrollRow, 0, len(cards))
@@ -44,16 +55,38 @@ func Rows(month string, version int32, cards []schema.Scorecard) []schema.Payrol
 			Band:              c.Band,
 			MultiplierCenti:   c.MultiplierCenti,
 			PerformancePayFen: clone(c.PerformancePayFen),
+			PayoutFen:         clone(c.PayoutFen),
 			Version:           version,
 		}
-		if c.PerformancePayFen != nil {
-			p := Payout(*c.PerformancePayFen, c.MultiplierCenti)
-			r.PayoutFen = &p
+		if err := checkPayout(c); err != nil {
+			panic("payroll: " + err.Error())
 		}
 		rows = append(rows, r)
 	}
 	slices.SortStableFunc(rows, func(a, b schema.PayrollRow) int { return cmp.Compare(a.EmployeeID, b.EmployeeID) })
 	return rows
+}
+
+// checkPayout reports whether c's PayoutFen is what score.Payout makes of
+// its performance pay and multiplier: nil exactly when the pay is nil.
+func checkPayout(c schema.Scorecard) error {
+	switch {
+	case c.PerformancePayFen == nil && c.PayoutFen == nil:
+		return nil
+	case c.PerformancePayFen == nil:
+		return fmt.Errorf("scorecard %s has payout %s without performance pay", c.EmployeeID, FormatFen(*c.PayoutFen))
+	}
+	want, err := score.Payout(*c.PerformancePayFen, c.MultiplierCenti)
+	switch {
+	case err != nil:
+		return fmt.Errorf("scorecard %s: %w", c.EmployeeID, err)
+	case c.PayoutFen == nil:
+		return fmt.Errorf("scorecard %s has performance pay %s but no payout (want %s)", c.EmployeeID, FormatFen(*c.PerformancePayFen), FormatFen(want))
+	case *c.PayoutFen != want:
+		return fmt.Errorf("scorecard %s has payout %s, the pay rule gives %s × %s = %s", c.EmployeeID,
+			FormatFen(*c.PayoutFen), FormatFen(*c.PerformancePayFen), FormatCenti(c.MultiplierCenti), FormatFen(want))
+	}
+	return nil
 }
 
 func clone[T any](p *T) *T {
@@ -62,47 +95,6 @@ func clone[T any](p *T) *T {
 	}
 	v := *p
 	return &v
-}
-
-// Payout returns the performance pay (fen) × the multiplier (hundredths),
-// rounded half-up to the fen: 123457 × 1.20 = 148148.4 → 148148, and
-// 12345 × 0.50 = 6172.5 → 6173. The arithmetic is exact integer arithmetic;
-// a negative product rounds half away from zero (-6172.5 → -6173), so
-// Payout(-p, m) = -Payout(p, m). It panics if the result does not fit in
-// int64, which no real pay and multiplier come near (DECIMAL(18,2) ends at
-// 10^16 fen).
-func Payout(payFen int64, multiplierCenti int64) int64 {
-	// Fast path: |pay| < 2^53 fen and |multiplier| < 2^9 hundredths, so
-	// the product stays below 2^62.
-	const payLim, multLim = 1 << 53, 1 << 9
-	if -payLim < payFen && payFen < payLim && -multLim < multiplierCenti && multiplierCenti < multLim {
-		return roundDiv100(payFen * multiplierCenti)
-	}
-	var p big.Int
-	p.Mul(big.NewInt(payFen), big.NewInt(multiplierCenti))
-	neg := p.Sign() < 0
-	p.Abs(&p)
-	p.Add(&p, big.NewInt(50))
-	p.Quo(&p, big.NewInt(100))
-	if neg {
-		p.Neg(&p)
-	}
-	if !p.IsInt64() {
-		panic(fmt.Sprintf("payroll: payout %d fen × %s overflows int64", payFen, FormatCenti(multiplierCenti)))
-	}
-	return p.Int64()
-}
-
-// roundDiv100 returns p/100 rounded half away from zero.
-func roundDiv100(p int64) int64 {
-	q, r := p/100, p%100
-	switch {
-	case r >= 50:
-		q++
-	case r <= -50:
-		q--
-	}
-	return q
 }
 
 // FormatCenti formats a value held in hundredths with exactly two decimals:

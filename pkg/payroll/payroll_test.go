@@ -4,59 +4,18 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scorecard/scorecard/pkg/calendar"
+	"github.com/scorecard/scorecard/pkg/policy"
 	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/score"
 )
 
 func ptr[T any](v T) *T { return &v }
-
-func TestPayout(t *testing.T) {
-	tests := []struct {
-		name       string
-		pay, multi int64
-		want       int64
-	}{
-		{"1.20 rounds .4 down", 123457, 120, 148148},         // 148148.40
-		{"0.50 on an odd fen rounds .5 up", 12345, 50, 6173}, // 6172.50
-		{"0.80", 12345, 80, 9876},                            // 9876.00
-		{"0.80 with a remainder", 123457, 80, 98766},         // 98765.60
-		{"1.00 is identity", 12345, 100, 12345},
-		{"1.20 on round yuan", 600000, 120, 720000},
-		{"one fen × 0.50 is .5, up", 1, 50, 1},
-		{"one fen × 0.49 is .49, down", 1, 49, 0},
-		{".49 down", 3, 83, 2},        // 2.49
-		{".51 up", 3, 117, 4},         // 3.51
-		{"1.25", 123457, 125, 154321}, // 154321.25
-		{"zero pay", 0, 120, 0},
-		{"zero multiplier", 600000, 0, 0},
-		{"negative rounds away from zero", -12345, 50, -6173},
-		{"negative .4", -123457, 120, -148148},
-		{"large pay takes the exact slow path", 1 << 53, 120, 10808639105689190}, // 10808639105689190.4
-		{"largest int64 pay × 1.00", math.MaxInt64, 100, math.MaxInt64},
-		{"large multiplier takes the slow path", 12345, 1 << 20, 129446707}, // 123.45 × 10485.76 = 1294467.072
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, Payout(tt.pay, tt.multi))
-		})
-	}
-	assert.PanicsWithValue(t, "payroll: payout 9223372036854775807 fen × 2.00 overflows int64", func() { Payout(math.MaxInt64, 200) })
-}
-
-func TestPayoutSymmetric(t *testing.T) {
-	for pay := int64(0); pay < 1000; pay += 7 {
-		for _, m := range []int64{50, 80, 100, 120, 133} {
-			got := Payout(pay, m)
-			assert.Equal(t, -got, Payout(-pay, m), "pay %d × %d", pay, m)
-			// Half-up: got·100 - pay·m lies in (-50, 50].
-			diff := 100*got - pay*m
-			assert.True(t, diff > -50 && diff <= 50, "pay %d × %d = %d", pay, m, got)
-		}
-	}
-}
 
 func TestFormatCenti(t *testing.T) {
 	tests := []struct {
@@ -100,12 +59,12 @@ func TestParseCentiRejects(t *testing.T) {
 
 func TestRows(t *testing.T) {
 	cards := []schema.Scorecard{
-		{EmployeeID: "E2", EmployeeName: ptr("李四"), Team: ptr("华东"), Version: 9, ScoreCenti: 8550, Band: "B", MultiplierCenti: 100, PerformancePayFen: ptr(int64(500000)), PayoutFen: ptr(int64(1))},
-		{EmployeeID: "E10", EmployeeName: ptr("张三"), ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: ptr(int64(123457))},
-		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true, PerformancePayFen: ptr(int64(100))},
+		{EmployeeID: "E2", EmployeeName: ptr("李四"), Team: ptr("华东"), Version: 9, ScoreCenti: 8550, Band: "B", MultiplierCenti: 100, PerformancePayFen: ptr(int64(500000)), PayoutFen: ptr(int64(500000))},
+		{EmployeeID: "E10", EmployeeName: ptr("张三"), ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(148148))},
+		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true, PerformancePayFen: ptr(int64(100)), PayoutFen: ptr(int64(120))},
 		{EmployeeID: "e1", ScoreCenti: 6000, Band: "D", MultiplierCenti: 50},
-		{EmployeeID: "工号7", ScoreCenti: 7000, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(12345))},
-		{EmployeeID: "E1", ScoreCenti: 7500, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(0))},
+		{EmployeeID: "工号7", ScoreCenti: 7000, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(9876))},
+		{EmployeeID: "E1", ScoreCenti: 7500, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(0)), PayoutFen: ptr(int64(0))},
 	}
 	got := Rows("2026-09", 3, cards)
 	var ids []string
@@ -121,7 +80,7 @@ func TestRows(t *testing.T) {
 		byID[r.EmployeeID] = r
 	}
 	assert.Equal(t, ptr(int64(148148)), byID["E10"].PayoutFen)
-	assert.Equal(t, ptr(int64(500000)), byID["E2"].PayoutFen, "computed from pay × multiplier, not copied")
+	assert.Equal(t, ptr(int64(500000)), byID["E2"].PayoutFen)
 	assert.Nil(t, byID["e1"].PayoutFen, "unknown pay: unknown payout")
 	assert.Equal(t, ptr(int64(9876)), byID["工号7"].PayoutFen)
 	assert.Equal(t, ptr(int64(0)), byID["E1"].PayoutFen)
@@ -130,15 +89,98 @@ func TestRows(t *testing.T) {
 	assert.Nil(t, byID["E10"].Team)
 
 	*cards[0].EmployeeName = "changed"
+	*cards[0].PayoutFen = 1
 	assert.Equal(t, "李四", *byID["E2"].EmployeeName, "rows do not alias the scorecards")
+	assert.Equal(t, int64(500000), *byID["E2"].PayoutFen, "rows do not alias the scorecards")
 
 	assert.Empty(t, Rows("2026-09", 1, nil))
 }
 
-func ExamplePayout() {
-	fmt.Println(FormatFen(Payout(123457, 120))) // 1234.57 × 1.20 = 1481.484
-	fmt.Println(FormatFen(Payout(12345, 50)))   // 123.45 × 0.50 = 61.725
-	// Output:
-	// 1481.48
-	// 61.73
+// TestRowsRefuseCardsThatDisagreeWithThePayRule: Rows publishes the
+// scorecard's payout, never one of its own, and refuses a card whose payout
+// is not what score.Payout gives.
+func TestRowsRefuseCardsThatDisagreeWithThePayRule(t *testing.T) {
+	tests := []struct {
+		name string
+		card schema.Scorecard
+		msg  string
+	}{
+		{"wrong amount", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 120, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(148149))},
+			"payroll: scorecard E1 has payout 1481.49, the pay rule gives 1234.57 × 1.20 = 1481.48"},
+		{"pay without payout", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 120, PerformancePayFen: ptr(int64(100))},
+			"payroll: scorecard E1 has performance pay 1.00 but no payout (want 1.20)"},
+		{"payout without pay", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 120, PayoutFen: ptr(int64(120))},
+			"payroll: scorecard E1 has payout 1.20 without performance pay"},
+		{"overflow", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 200, PerformancePayFen: ptr(int64(math.MaxInt64)), PayoutFen: ptr(int64(-2))},
+			"payroll: scorecard E1: 9223372036854775807 fen × 200/100: payout overflows int64 fen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.PanicsWithValue(t, tt.msg, func() { Rows("2026-09", 1, []schema.Scorecard{tt.card}) })
+		})
+	}
+	// Not-on-roster cards are left out before the check.
+	bad := tests[0].card
+	bad.NotOnRoster = true
+	assert.Empty(t, Rows("2026-09", 1, []schema.Scorecard{bad}))
+}
+
+// TestPayrollAgreesWithScore fails if the payroll table and the scorecards
+// disagree on pay: it scores a roster with score.Compute and checks every
+// payroll row carries the scorecard's payout, which is score.Payout of the
+// pay and multiplier. The pays straddle the half-fen boundaries of every
+// default multiplier.
+func TestPayrollAgreesWithScore(t *testing.T) {
+	pol := policy.Default()
+	var roster []schema.Employee
+	for i, pay := range []int64{0, 1, 2, 3, 49, 50, 51, 99, 100, 101, 12345, 123457, 444445, 600000, 999999999999, 1 << 50} {
+		roster = append(roster, schema.Employee{EmployeeID: fmt.Sprintf("E%02d", i), PerformancePayFen: ptr(pay)})
+	}
+	roster = append(roster, schema.Employee{EmployeeID: "E99"}) // unknown pay
+	res, err := score.Compute(score.Input{
+		Month:    calendar.Month{Year: 2026, Month: time.March},
+		Policy:   pol,
+		Calendar: calendar.MainlandChina(),
+		Roster:   roster, HaveRoster: true,
+	})
+	require.NoError(t, err)
+	require.Len(t, res.Cards, len(roster))
+	cards := make([]schema.Scorecard, len(res.Cards))
+	for i, c := range res.Cards {
+		cards[i] = c.Scorecard
+	}
+	for _, band := range pol.Bands {
+		m := band.MultiplierCenti()
+		for i := range cards {
+			cards[i].MultiplierCenti = m
+			if p := cards[i].PerformancePayFen; p != nil {
+				v, err := score.Payout(*p, m)
+				require.NoError(t, err)
+				cards[i].PayoutFen = &v // not through the pointer: it is res.Cards' too
+			}
+		}
+		rows := Rows("2026-03", 1, cards)
+		require.Len(t, rows, len(cards))
+		for i, r := range rows {
+			c := cards[i]
+			require.Equal(t, c.EmployeeID, r.EmployeeID)
+			if c.PerformancePayFen == nil {
+				assert.Nil(t, r.PayoutFen, c.EmployeeID)
+				continue
+			}
+			want, err := score.Payout(*c.PerformancePayFen, m)
+			require.NoError(t, err)
+			require.NotNil(t, r.PayoutFen, c.EmployeeID)
+			assert.Equal(t, want, *r.PayoutFen, "%s: %d × %d", c.EmployeeID, *c.PerformancePayFen, m)
+			assert.Equal(t, *c.PayoutFen, *r.PayoutFen, c.EmployeeID)
+		}
+	}
+	// The cards exactly as Compute made them, bands and all.
+	orig := make([]schema.Scorecard, len(res.Cards))
+	for i, c := range res.Cards {
+		orig[i] = c.Scorecard
+	}
+	for i, r := range Rows("2026-03", 1, orig) {
+		assert.Equal(t, orig[i].PayoutFen, r.PayoutFen, orig[i].EmployeeID)
+	}
 }

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"math/big"
-	"slices"
 	"strings"
 )
 
@@ -114,6 +113,7 @@ type MetricInfo struct {
 
 func ratInt(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }
 
+// metrics describes every known metric, in a fixed order (Info looks one up).
 var metrics = []MetricInfo{
 	{MetricSatisfactionRate, UnitPercent, ratInt(0), ratInt(100), Higher, EmptyNotAssessed, false},
 	{MetricOnTimeRate, UnitPercent, ratInt(0), ratInt(100), Higher, EmptyFull, false},
@@ -130,11 +130,6 @@ var metrics = []MetricInfo{
 	{MetricCostPerTicket, UnitYuan, ratInt(0), nil, Lower, EmptyNotAssessed, false},
 	{MetricSurveyCount, UnitCount, ratInt(0), nil, Higher, EmptyFull, true},
 	{MetricAvgPeerReview, UnitScore, ratInt(0), ratInt(100), Higher, EmptyNotAssessed, false},
-}
-
-// Metrics returns every known metric, in a fixed order.
-func Metrics() []MetricInfo {
-	return slices.Clone(metrics)
 }
 
 // Info returns the description of m.

@@ -1,4 +1,4 @@
-// Package policy is the scoring policy of the monthly close (spec §5): which
+// Package policy owns the scoring policy of the monthly close (spec §5): which
 // KPIs there are, their weights, targets and deduction rules, the SLA, the
 // small-sample rule, the salary bands, the time zone and calendar, and
 // variants per roster role.
@@ -22,7 +22,7 @@
 //	kpis:                        # weights of the KPIs add up to 100
 //	  - id: satisfaction         # [a-z][a-z0-9_]*, unique
 //	    dimension: performance   # free text, for grouping
-//	    metric: satisfaction_rate   # one of Metrics()
+//	    metric: satisfaction_rate   # one of the metrics listed in metric.go
 //	    weight: 30               # 0-100, at most 2 decimals
 //	    target: 90               # in the metric's unit (percent for rates)
 //	    direction: higher        # optional; the metric's default
@@ -53,7 +53,8 @@
 // # Validation
 //
 // Parse validates; so does Validate on a Policy built in code. Problems are
-// collected, not stopped at the first, and each names the field path:
+// collected, not stopped at the first, and each names the field path (the
+// error's text, one problem after another):
 //
 //	kpis: weights add up to 95, want 100
 //	kpis[0].target: 120 out of range 0-100
@@ -70,6 +71,11 @@
 //
 // Values a policy holds (big.Rat pointers in KPI, Band, SLA) are shared
 // between a Policy and what ForRole returns: treat them as read-only.
+//
+// The package owns the policy's format, defaults and validation; it does
+// not score (pkg/score applies a policy) and does no I/O beyond the embedded
+// default: callers hand it bytes. It imports no AWS package, no store, no
+// other package of this module, and reads no clock.
 package policy
 
 import (
@@ -390,22 +396,22 @@ func (o KPIOverride) apply(k KPI) KPI {
 	return k
 }
 
-// Problem is one validation problem: the field path and what is wrong.
-type Problem struct {
+// problem is one validation problem: the field path and what is wrong.
+type problem struct {
 	Path string
 	Msg  string
 }
 
-func (p Problem) String() string { return p.Path + ": " + p.Msg }
+func (p problem) String() string { return p.Path + ": " + p.Msg }
 
-// Error is an invalid policy: every problem found.
-type Error struct {
+// invalidError is an invalid policy: every problem found.
+type invalidError struct {
 	// ID is the policy id, when known.
 	ID       string
-	Problems []Problem
+	Problems []problem
 }
 
-func (e *Error) Error() string {
+func (e *invalidError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		parts[i] = p.String()
@@ -417,17 +423,17 @@ func (e *Error) Error() string {
 	return what + ": " + strings.Join(parts, "; ")
 }
 
-type problems []Problem
+type problems []problem
 
 func (ps *problems) add(path, format string, args ...any) {
-	*ps = append(*ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+	*ps = append(*ps, problem{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (ps problems) err(id string) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return &Error{ID: id, Problems: ps}
+	return &invalidError{ID: id, Problems: ps}
 }
 
 // Parse reads a YAML policy and validates it. Unknown fields are errors.

@@ -353,9 +353,9 @@ bands: [{band: A, min: 0, multiplier: 1}]
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse(c.doc(t))
-			var pe *Error
+			var pe *invalidError
 			if !errors.As(err, &pe) {
-				t.Fatalf("err = %v, want a policy *Error with %q", err, c.want)
+				t.Fatalf("err = %v, want a policy *invalidError with %q", err, c.want)
 			}
 			for _, p := range pe.Problems {
 				if strings.HasPrefix(p.String(), c.want) {
@@ -399,7 +399,7 @@ func TestValidatePolicyBuiltInCode(t *testing.T) {
 	p.KPIs[0].Weight = big.NewRat(20, 1)
 	p.Bands = p.Bands[:3] // lowest band now C at 70
 	err := p.Validate()
-	var pe *Error
+	var pe *invalidError
 	if !errors.As(err, &pe) || len(pe.Problems) != 2 {
 		t.Fatalf("err = %v, want 2 problems", err)
 	}
@@ -528,7 +528,7 @@ func TestBandFor(t *testing.T) {
 }
 
 func TestMetricsInfo(t *testing.T) {
-	for _, m := range Metrics() {
+	for _, m := range metrics {
 		info, ok := Info(m.Metric)
 		if !ok || info.Unit == "" || info.Min == nil || (info.Direction != Higher && info.Direction != Lower) {
 			t.Errorf("metric %s: info %+v", m.Metric, info)

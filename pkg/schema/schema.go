@@ -1,10 +1,13 @@
-// Package schema defines the rows the pipeline stores as Parquet: the four
+// Package schema owns the rows the pipeline stores as Parquet: the four
 // normalized datasets (tickets, surveys, evaluations, roster), the two
-// scorecard tables and the payroll table.
+// scorecard tables and the payroll table, and the DATE helpers their
+// columns need. It holds types and tags only, no logic that reads or
+// computes them (a payout, for one, is computed by pkg/score).
 //
 // These struct tags are the one source of truth for column names and types:
 // the Parquet writers use them, and the Glue tables in template.yaml are
-// checked against them by a test. Conventions, all chosen for Athena:
+// checked against them by a test (infra/gluecheck). Conventions, all chosen
+// for Athena:
 //
 //   - column names are lower-case snake_case;
 //   - timestamps are TIMESTAMP(MILLIS, isAdjustedToUTC=true) (Go time.Time in UTC);
@@ -13,7 +16,14 @@
 //   - money is DECIMAL(18,2) held as int64 fen; scores and points are
 //     DECIMAL(18,4) or DECIMAL(10,2) held as scaled int64;
 //   - optional values are pointers and are null when the export cell was empty;
-//   - the Hive partition column `month` is in the object key, never in the file.
+//   - a Glue table's Hive partition column `month` is in the object key,
+//     never in the file (the payroll table is fetched as files, not a Glue
+//     table, and carries its month as a column).
+//
+// It imports only the standard library's time package: no AWS package, no
+// Parquet library (the tags are plain strings), no store and no other
+// package of this module, so every other package and module (including
+// infra/athenacheck and bench/duckbench) can import it.
 package schema
 
 import (

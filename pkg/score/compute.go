@@ -86,7 +86,8 @@ type Result struct {
 	PooledSatisfactionMicro      *int64
 	// BandCounts counts cards per band name.
 	BandCounts map[string]int
-	// TotalPayoutFen sums the payouts that are known.
+	// TotalPayoutFen sums the payouts that are known (Compute fails rather
+	// than let it overflow int64).
 	TotalPayoutFen int64
 	// Employees is len(Cards).
 	Employees int
@@ -444,13 +445,20 @@ func (c *scoring) cards() error {
 			}
 			variants[role] = r
 		}
-		card := c.card(a, emp, r)
+		card, err := c.card(a, emp, r)
+		if err != nil {
+			return fmt.Errorf("scoring %s: employee %s: %w", c.in.Month, id, err)
+		}
 		if card.Scorecard.NotOnRoster {
 			c.res.NotOnRoster = append(c.res.NotOnRoster, id)
 		}
 		c.res.BandCounts[card.Scorecard.Band]++
-		if card.Scorecard.PayoutFen != nil {
-			c.res.TotalPayoutFen += *card.Scorecard.PayoutFen
+		if p := card.Scorecard.PayoutFen; p != nil {
+			sum := c.res.TotalPayoutFen + *p
+			if (*p > 0 && sum < c.res.TotalPayoutFen) || (*p < 0 && sum > c.res.TotalPayoutFen) {
+				return fmt.Errorf("scoring %s: employee %s: total payout: %w", c.in.Month, id, errPayoutOverflow)
+			}
+			c.res.TotalPayoutFen = sum
 		}
 		c.res.Cards = append(c.res.Cards, card)
 	}
@@ -458,7 +466,7 @@ func (c *scoring) cards() error {
 	return nil
 }
 
-func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) Card {
+func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, error) {
 	notOnRoster := c.in.HaveRoster && emp == nil
 	sc := schema.Scorecard{
 		EmployeeID:    a.id,
@@ -502,20 +510,18 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) Card {
 	if assessed.Sign() > 0 {
 		score.Mul(earned, ratInt(100)).Quo(score, assessed)
 	}
-	sc.ScoreCenti = RoundCenti(score)
+	sc.ScoreCenti = roundCenti(score)
 	sc.WeightAssessedCenti = roundScaled(assessed, 100)
 	band := c.p.BandFor(sc.ScoreCenti)
 	sc.Band, sc.BandLabel, sc.MultiplierCenti = band.Name, band.Label, band.MultiplierCenti()
 	if sc.PerformancePayFen != nil {
-		sc.PayoutFen = ptr(Payout(*sc.PerformancePayFen, sc.MultiplierCenti))
+		p, err := Payout(*sc.PerformancePayFen, sc.MultiplierCenti)
+		if err != nil {
+			return Card{}, err
+		}
+		sc.PayoutFen = &p
 	}
-	return Card{Scorecard: sc, KPIs: rows, Score: score}
-}
-
-// Payout returns pay × multiplier/100 rounded half-up to the fen.
-func Payout(payFen, multiplierCenti int64) int64 {
-	v := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(payFen), big.NewInt(multiplierCenti)), big.NewInt(100))
-	return roundScaled(v, 1)
+	return Card{Scorecard: sc, KPIs: rows, Score: score}, nil
 }
 
 func nonEmpty(s *string) *string {

@@ -1,8 +1,12 @@
 // Package score computes the monthly scorecards (spec §5) from ticket,
 // survey, evaluation and roster rows, a policy (pkg/policy) and a
-// working-day calendar. It is pure: no I/O, no clock, no randomness, and no
-// float — points and scores are exact big.Rat values, rounded half-up only
-// where they are stored (points ×10^4, scores ×100, money in fen).
+// working-day calendar, and owns the pay rule: Payout (payout.go) is the
+// one place in the repository where a score becomes pay. It is pure: no
+// I/O, no clock, no randomness, and no float — points and scores are exact
+// big.Rat values, rounded half-up only where they are stored (points ×10^4,
+// scores ×100, money in fen). It imports only pkg/schema, pkg/policy and
+// pkg/calendar of this module: no AWS package, no store, no ingest, no
+// payroll or pipeline (pkg/payroll imports it, for Payout).
 //
 // # Rows
 //
@@ -86,7 +90,12 @@
 // assessed the weights add up to 100 and it is the plain sum), rounded
 // half-up to 2 decimals; the band comes from the rounded score (89.995 →
 // 90.00 → A). Payout = performance pay × band multiplier, rounded half-up
-// to the fen; null when the pay is unknown.
+// to the fen (halves away from zero for a negative pay), exact integer
+// arithmetic; null when the pay is unknown. Payout is that rule and
+// Compute fills Scorecard.PayoutFen with it; a payout, or the month's
+// total, that does not fit in int64 fen is an error, not a wrapped or
+// saturated number. pkg/payroll publishes the scorecard's PayoutFen
+// and checks it against Payout; nothing else multiplies money.
 //
 // # Who gets a card (§5)
 //

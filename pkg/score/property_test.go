@@ -179,7 +179,7 @@ func checkInvariants(t *testing.T, p *policy.Policy, r *Result) {
 		if c.Score.Sign() < 0 || c.Score.Cmp(hundred) > 0 || sc.ScoreCenti < 0 || sc.ScoreCenti > 10000 {
 			t.Fatalf("%s: score %s (%d) outside [0, 100]", sc.EmployeeID, c.Score.RatString(), sc.ScoreCenti)
 		}
-		if sc.ScoreCenti != RoundCenti(c.Score) {
+		if sc.ScoreCenti != roundCenti(c.Score) {
 			t.Fatalf("%s: ScoreCenti %d is not the rounded score %s", sc.EmployeeID, sc.ScoreCenti, c.Score.RatString())
 		}
 		if b := p.BandFor(sc.ScoreCenti); b.Name != sc.Band || b.MultiplierCenti() != sc.MultiplierCenti {

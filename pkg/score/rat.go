@@ -39,9 +39,9 @@ func roundScaled(r *big.Rat, scale int64) int64 {
 	return v.Int64()
 }
 
-// RoundCenti rounds r half-up to 2 decimals and returns it ×100: the score
+// roundCenti rounds r half-up to 2 decimals and returns it ×100: the score
 // rule of spec §5 (69.995 -> 7000, 79.994999 -> 7999).
-func RoundCenti(r *big.Rat) int64 { return roundScaled(r, 100) }
+func roundCenti(r *big.Rat) int64 { return roundScaled(r, 100) }
 
 // fixed formats r rounded half-up to dec decimals ("87.50").
 func fixed(r *big.Rat, dec int) string {

@@ -2,6 +2,8 @@ package score
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"math/big"
 	"slices"
 	"strings"
@@ -41,9 +43,9 @@ func TestRoundCentiAndBand(t *testing.T) {
 			if !ok {
 				t.Fatal("bad rat")
 			}
-			got := RoundCenti(r)
+			got := roundCenti(r)
 			if got != c.centi {
-				t.Fatalf("RoundCenti(%s) = %d, want %d", c.score, got, c.centi)
+				t.Fatalf("roundCenti(%s) = %d, want %d", c.score, got, c.centi)
 			}
 			if b := p.BandFor(got).Name; b != c.band {
 				t.Errorf("band of %d = %s, want %s", got, b, c.band)
@@ -73,21 +75,109 @@ func TestFixed(t *testing.T) {
 	}
 }
 
+// TestPayout is the pay rule's table: pay (fen) × multiplier (hundredths),
+// rounded half-up to the fen, halves away from zero for negatives, and an
+// error rather than a wrong number outside int64.
 func TestPayout(t *testing.T) {
-	cases := []struct{ pay, mult, want int64 }{
-		{300000, 80, 240000},  // 3000.00 × 0.80
-		{444445, 50, 222223},  // 4444.45 × 0.50 = 2222.225 -> 2222.23
-		{444444, 120, 533333}, // 5333.328 -> 5333.33
-		{1, 50, 1},            // 0.005 -> 0.01
-		{3, 120, 4},           // 0.036 -> 0.04
-		{0, 120, 0},
-		{999999999999, 120, 1199999999999}, // 9,999,999,999.99 × 1.2 = 11,999,999,999.988 -> .99
+	cases := []struct {
+		name      string
+		pay, mult int64
+		want      int64
+	}{
+		{"0.80 exact", 300000, 80, 240000},                                   // 3000.00 × 0.80
+		{"half fen up", 444445, 50, 222223},                                  // 2222.225 -> 2222.23
+		{"below half down", 444444, 120, 533333},                             // 5333.328 -> 5333.33
+		{"1.20 rounds .4 down", 123457, 120, 148148},                         // 148148.40
+		{"0.50 on an odd fen rounds .5 up", 12345, 50, 6173},                 // 6172.50
+		{"0.80 with a remainder", 123457, 80, 98766},                         // 98765.60
+		{"1.25", 123457, 125, 154321},                                        // 154321.25
+		{"one fen × 0.50 is exactly half: up", 1, 50, 1},                     // 0.005 -> 0.01
+		{"one fen × 0.49 just below half: down", 1, 49, 0},                   // 0.0049 -> 0
+		{".49 down", 3, 83, 2},                                               // 2.49
+		{".51 up", 3, 117, 4},                                                // 3.51
+		{"0.036 up", 3, 120, 4},                                              // 0.036 -> 0.04
+		{"1.00 is identity", 12345, 100, 12345},                              //
+		{"zero pay", 0, 120, 0},                                              //
+		{"zero multiplier", 600000, 0, 0},                                    //
+		{"zero both", 0, 0, 0},                                               //
+		{"negative half away from zero", -12345, 50, -6173},                  // -6172.5
+		{"negative just below half", -1, 49, 0},                              // -0.49
+		{"negative exactly half", -1, 50, -1},                                // -0.5
+		{"negative .4", -123457, 120, -148148},                               // -148148.4
+		{"negative multiplier", 12345, -50, -6173},                           // -6172.5
+		{"both negative", -12345, -50, 6173},                                 // 6172.5
+		{"ten billion yuan", 999999999999, 120, 1199999999999},               // 11,999,999,999.988 -> .99
+		{"DECIMAL(18,2) limit", 9999999999999999, 100, 9999999999999999},     //
+		{"2^53 × 1.20", 1 << 53, 120, 10808639105689190},                     // ...190.4
+		{"large multiplier", 12345, 1 << 20, 129446707},                      // 1294467.072
+		{"largest int64 pay × 1.00", math.MaxInt64, 100, math.MaxInt64},      //
+		{"smallest int64 pay × 1.00", math.MinInt64, 100, math.MinInt64},     //
+		{"largest int64 pay × 0.50", math.MaxInt64, 50, 4611686018427387904}, // ...903.5 -> ...904
+		{"largest int64 pay × 0.01", math.MaxInt64, 1, 92233720368547758},    // ...758.07
 	}
 	for _, c := range cases {
-		if got := Payout(c.pay, c.mult); got != c.want {
-			t.Errorf("Payout(%d, %d) = %d, want %d", c.pay, c.mult, got, c.want)
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Payout(c.pay, c.mult)
+			if err != nil || got != c.want {
+				t.Errorf("Payout(%d, %d) = %d, %v; want %d", c.pay, c.mult, got, err, c.want)
+			}
+		})
+	}
+	for _, c := range []struct{ pay, mult int64 }{
+		{math.MaxInt64, 101}, {math.MaxInt64, 200}, {math.MinInt64, 101}, {math.MinInt64, -100},
+		{math.MaxInt64, math.MaxInt64}, {1 << 62, 1000},
+	} {
+		got, err := Payout(c.pay, c.mult)
+		if !errors.Is(err, errPayoutOverflow) {
+			t.Errorf("Payout(%d, %d) = %d, %v; want errPayoutOverflow", c.pay, c.mult, got, err)
 		}
 	}
+}
+
+// TestPayoutSymmetricHalfUp: Payout(-p, m) = -Payout(p, m), and the result
+// is within half a fen of the exact product, halves rounding up.
+func TestPayoutSymmetricHalfUp(t *testing.T) {
+	for pay := int64(0); pay < 2000; pay += 7 {
+		for _, m := range []int64{1, 49, 50, 51, 80, 99, 100, 120, 133} {
+			got, err := Payout(pay, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if neg, _ := Payout(-pay, m); neg != -got {
+				t.Errorf("Payout(%d, %d) = %d but Payout(%d, %d) = %d", pay, m, got, -pay, m, neg)
+			}
+			if diff := 100*got - pay*m; diff <= -50 || diff > 50 {
+				t.Errorf("Payout(%d, %d) = %d is not the product rounded half-up", pay, m, got)
+			}
+		}
+	}
+}
+
+func TestComputeRefusesAPayoutThatOverflows(t *testing.T) {
+	for _, pays := range [][]int64{{math.MaxInt64}, {1 << 62, 1 << 62}} {
+		var roster []schema.Employee
+		for i, p := range pays {
+			roster = append(roster, schema.Employee{EmployeeID: fmt.Sprintf("E%d", i), PerformancePayFen: i64(p)})
+		}
+		_, err := Compute(Input{Month: march, Policy: policy.Default(), Calendar: newFakeCal(), Roster: roster, HaveRoster: true})
+		if !errors.Is(err, errPayoutOverflow) {
+			t.Errorf("pays %v: err = %v, want errPayoutOverflow", pays, err)
+		}
+	}
+}
+
+func ExamplePayout() {
+	for _, c := range []struct{ pay, mult int64 }{{123457, 120}, {12345, 50}, {-12345, 50}} {
+		fen, err := Payout(c.pay, c.mult)
+		fmt.Println(fen, err)
+	}
+	_, err := Payout(math.MaxInt64, 200)
+	fmt.Println(err)
+	// Output:
+	// 148148 <nil>
+	// 6173 <nil>
+	// -6173 <nil>
+	// 9223372036854775807 fen × 200/100: payout overflows int64 fen
 }
 
 func TestWhoGetsACard(t *testing.T) {
