@@ -139,7 +139,10 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	version := d.latest + 1
-	rows := payroll.Rows(month.String(), version, cardsOf(res, version))
+	rows, err := payroll.Rows(month.String(), version, cardsOf(res, version))
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
 	switch d.status {
 	case Unchanged:
 		report.Status, report.Version = Unchanged, d.latest

@@ -25,7 +25,12 @@ func ExampleWriteCSV() {
 		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true},
 	}
 	var buf bytes.Buffer
-	if err := payroll.WriteCSV(&buf, payroll.Rows("2026-09", 1, cards)); err != nil {
+	rows, err := payroll.Rows("2026-09", 1, cards)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := payroll.WriteCSV(&buf, rows); err != nil {
 		fmt.Println(err)
 		return
 	}

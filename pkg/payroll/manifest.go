@@ -82,6 +82,13 @@ type OutputObject struct {
 	Bytes  int64  `json:"bytes"`
 }
 
+// OutputOf describes a file about to be published: its key, the SHA-256
+// and size of body, and its row count.
+func OutputOf(key string, body []byte, rows int64) OutputObject {
+	sum := sha256.Sum256(body)
+	return OutputObject{Key: key, SHA256: hex.EncodeToString(sum[:]), Rows: rows, Bytes: int64(len(body))}
+}
+
 // InputsDigest returns the lower-case hex SHA-256 of the policy's sha256
 // and the (key, etag) pairs of inputs sorted by key then etag. Every string
 // is length-prefixed, so no two different input sets hash the same text.

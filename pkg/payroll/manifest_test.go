@@ -52,7 +52,7 @@ func testVersion(t *testing.T) (map[string][]byte, *Manifest) {
 		ScheduledFor: "2026-10-03T02:00:00+08:00",
 	}
 	for key, body := range files {
-		m.Outputs = append(m.Outputs, outputOf(key, body, int64(len(rows))))
+		m.Outputs = append(m.Outputs, OutputOf(key, body, int64(len(rows))))
 	}
 	return files, m
 }
@@ -262,11 +262,4 @@ func TestVerifyRefusesInvalidManifestAndCancelledContext(t *testing.T) {
 // jsonEncode writes m as JSON without Marshal's validation.
 func jsonEncode(w io.Writer, m *Manifest) error {
 	return json.NewEncoder(w).Encode(m)
-}
-
-// outputOf describes a file about to be published: its key, the SHA-256
-// and size of body, and its row count.
-func outputOf(key string, body []byte, rows int64) OutputObject {
-	sum := sha256.Sum256(body)
-	return OutputObject{Key: key, SHA256: hex.EncodeToString(sum[:]), Rows: rows, Bytes: int64(len(body))}
 }

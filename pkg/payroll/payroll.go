@@ -35,12 +35,13 @@ import (
 //
 // The payout is the scorecard's PayoutFen, as score.Compute filled it with
 // score.Payout — the one pay rule; nothing here multiplies or rounds money.
-// Rows checks each card against that rule before publishing it and panics
-// if one disagrees (a payout without performance pay or the other way
-// round, or a different amount): such a card was not made by
-// score.Compute, and publishing it would pay someone the wrong amount. The
-// version and month are the arguments, not the scorecards' own.
-func Rows(month string, version int32, cards []schema.Scorecard) []schema.PayrollRow {
+// Rows checks each card against that rule before publishing it and returns
+// an error naming the employee if one disagrees (a payout without
+// performance pay or the other way round, or a different amount): such a
+// card was not made by score.Compute, and publishing it would pay someone
+// the wrong amount. The version and month are the arguments, not the
+// scorecards' own.
+func Rows(month string, version int32, cards []schema.Scorecard) ([]schema.PayrollRow, error) {
 	rows := make([]schema.PayrollRow, 0, len(cards))
 	for _, c := range cards {
 		if c.NotOnRoster {
@@ -59,12 +60,12 @@ func Rows(month string, version int32, cards []schema.Scorecard) []schema.Payrol
 			Version:           version,
 		}
 		if err := checkPayout(c); err != nil {
-			panic("payroll: " + err.Error())
+			return nil, fmt.Errorf("payroll row of %s: %w", c.EmployeeID, err)
 		}
 		rows = append(rows, r)
 	}
 	slices.SortStableFunc(rows, func(a, b schema.PayrollRow) int { return cmp.Compare(a.EmployeeID, b.EmployeeID) })
-	return rows
+	return rows, nil
 }
 
 // checkPayout reports whether c's PayoutFen is what score.Payout makes of

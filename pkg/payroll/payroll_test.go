@@ -66,7 +66,8 @@ func TestRows(t *testing.T) {
 		{EmployeeID: "工号7", ScoreCenti: 7000, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(9876))},
 		{EmployeeID: "E1", ScoreCenti: 7500, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(0)), PayoutFen: ptr(int64(0))},
 	}
-	got := Rows("2026-09", 3, cards)
+	got, err := Rows("2026-09", 3, cards)
+	require.NoError(t, err)
 	var ids []string
 	for _, r := range got {
 		ids = append(ids, r.EmployeeID)
@@ -93,7 +94,9 @@ func TestRows(t *testing.T) {
 	assert.Equal(t, "李四", *byID["E2"].EmployeeName, "rows do not alias the scorecards")
 	assert.Equal(t, int64(500000), *byID["E2"].PayoutFen, "rows do not alias the scorecards")
 
-	assert.Empty(t, Rows("2026-09", 1, nil))
+	empty, err := Rows("2026-09", 1, nil)
+	require.NoError(t, err)
+	assert.Empty(t, empty)
 }
 
 // TestRowsRefuseCardsThatDisagreeWithThePayRule: Rows publishes the
@@ -106,23 +109,27 @@ func TestRowsRefuseCardsThatDisagreeWithThePayRule(t *testing.T) {
 		msg  string
 	}{
 		{"wrong amount", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 120, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(148149))},
-			"payroll: scorecard E1 has payout 1481.49, the pay rule gives 1234.57 × 1.20 = 1481.48"},
+			"payroll row of E1: scorecard E1 has payout 1481.49, the pay rule gives 1234.57 × 1.20 = 1481.48"},
 		{"pay without payout", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 120, PerformancePayFen: ptr(int64(100))},
-			"payroll: scorecard E1 has performance pay 1.00 but no payout (want 1.20)"},
+			"payroll row of E1: scorecard E1 has performance pay 1.00 but no payout (want 1.20)"},
 		{"payout without pay", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 120, PayoutFen: ptr(int64(120))},
-			"payroll: scorecard E1 has payout 1.20 without performance pay"},
+			"payroll row of E1: scorecard E1 has payout 1.20 without performance pay"},
 		{"overflow", schema.Scorecard{EmployeeID: "E1", MultiplierCenti: 200, PerformancePayFen: ptr(int64(math.MaxInt64)), PayoutFen: ptr(int64(-2))},
-			"payroll: scorecard E1: 9223372036854775807 fen × 200/100: payout overflows int64 fen"},
+			"payroll row of E1: scorecard E1: 9223372036854775807 fen × 200/100: payout overflows int64 fen"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.PanicsWithValue(t, tt.msg, func() { Rows("2026-09", 1, []schema.Scorecard{tt.card}) })
+			rows, err := Rows("2026-09", 1, []schema.Scorecard{tt.card})
+			assert.Nil(t, rows)
+			assert.EqualError(t, err, tt.msg)
 		})
 	}
 	// Not-on-roster cards are left out before the check.
 	bad := tests[0].card
 	bad.NotOnRoster = true
-	assert.Empty(t, Rows("2026-09", 1, []schema.Scorecard{bad}))
+	rows, err := Rows("2026-09", 1, []schema.Scorecard{bad})
+	require.NoError(t, err)
+	assert.Empty(t, rows)
 }
 
 // TestPayrollAgreesWithScore fails if the payroll table and the scorecards
@@ -159,7 +166,8 @@ func TestPayrollAgreesWithScore(t *testing.T) {
 				cards[i].PayoutFen = &v // not through the pointer: it is res.Cards' too
 			}
 		}
-		rows := Rows("2026-03", 1, cards)
+		rows, err := Rows("2026-03", 1, cards)
+		require.NoError(t, err)
 		require.Len(t, rows, len(cards))
 		for i, r := range rows {
 			c := cards[i]
@@ -180,7 +188,9 @@ func TestPayrollAgreesWithScore(t *testing.T) {
 	for i, c := range res.Cards {
 		orig[i] = c.Scorecard
 	}
-	for i, r := range Rows("2026-03", 1, orig) {
+	origRows, err := Rows("2026-03", 1, orig)
+	require.NoError(t, err)
+	for i, r := range origRows {
 		assert.Equal(t, orig[i].PayoutFen, r.PayoutFen, orig[i].EmployeeID)
 	}
 }
