@@ -18,9 +18,13 @@ import (
 
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/internal/sampletest"
+	"github.com/scorecard/scorecard/pkg/bucket"
+	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/closejob"
+	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/store"
 )
 
 func closer(st closejob.Store) *closejob.Job { return &closejob.Job{Store: st} }
@@ -282,4 +286,31 @@ func TestMonthForScheduledTime(t *testing.T) {
 		_, err := closejob.MonthFor(closejob.Request{}, loc)
 		require.Error(t, err)
 	})
+}
+
+// TestCloseRefusesForeignBytesInItsVersion: a file of the version being
+// published already exists with other content (a close that died half-way
+// with other inputs, or a hand-made file). Write-once must refuse it: the
+// close stops naming the version, and writes no manifest, so payroll never
+// trusts a version whose files are not the ones the manifest describes.
+func TestCloseRefusesForeignBytesInItsVersion(t *testing.T) {
+	for _, name := range []string{bucket.PayrollCSVName, bucket.PayrollParquetName} {
+		t.Run(name, func(t *testing.T) {
+			_, st := sampletest.Store(t)
+			sampletest.IngestAll(t, st)
+			m, err := calendar.ParseMonth("2026-09")
+			require.NoError(t, err)
+			foreign := []byte("employee_id,payout\r\nE1001,999999.00\r\n")
+			key := bucket.PayrollVersion(m, 1) + name
+			_, err = st.Put(context.Background(), key, bytes.NewReader(foreign), int64(len(foreign)), store.PutOptions{})
+			require.NoError(t, err)
+
+			_, err = closer(st).Run(context.Background(), closejob.Request{Month: "2026-09"})
+			require.ErrorIs(t, err, objects.ErrConflict)
+			require.ErrorContains(t, err, bucket.PayrollVersion(m, 1))
+			require.Equal(t, foreign, sampletest.Read(t, st, key), "the existing file was overwritten")
+			_, err = st.Head(context.Background(), bucket.Manifest(m, 1))
+			require.ErrorIs(t, err, store.ErrNotExist, "a manifest was written over files it does not describe")
+		})
+	}
 }
