@@ -8,6 +8,12 @@
 #                                docs/benchmarks.md.
 #   bash bench/run.sh --quick    smoke test (200k rows, 2 runs, a small close). Writes
 #                                bench/out/results-quick.json and bench/out/benchmarks-quick.md.
+#   (`make bench` and `make bench QUICK=1` run these.)
+#
+# A full run refuses a work tree with uncommitted changes (`git status
+# --porcelain` not empty), since docs/benchmarks.md names the commit it
+# measured; BENCH_ALLOW_DIRTY=1 runs anyway and the document says the tree
+# was dirty. A quick run always goes ahead, marked the same way.
 #
 # Any other arguments go to `harness run` (e.g. -only ingest, -wait-kpi 10m, -runs 7).
 # Scratch data goes to $BENCH_DIR (default /tmp/scorecard-bench): about 3 GB for a full run.
@@ -46,6 +52,13 @@ done
 timev=$(/usr/bin/time -v true 2>&1 || true)
 if [[ $timev != *"Maximum resident set size"* ]]; then
 	echo "bench/run.sh: /usr/bin/time is not GNU time (apt-get install time)" >&2
+	exit 1
+fi
+
+if [[ ${#quick[@]} == 0 && ${BENCH_ALLOW_DIRTY:-} != 1 ]] && [[ -n $(git status --porcelain) ]]; then
+	echo "bench/run.sh: the work tree has uncommitted changes (git status --porcelain):" >&2
+	git status --porcelain >&2
+	echo "bench/run.sh: commit or stash them, or set BENCH_ALLOW_DIRTY=1 to run anyway (the result is then marked)" >&2
 	exit 1
 fi
 

@@ -34,7 +34,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: harness run [flags] | harness render -in results.json -doc FILE")
+		fmt.Fprintln(os.Stderr, "usage: harness run [flags] | harness render -in results.json -doc FILE | harness binsize [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -43,6 +43,8 @@ func main() {
 		err = runCmd(os.Args[2:])
 	case "render":
 		err = renderCmd(os.Args[2:])
+	case "binsize":
+		err = binsizeCmd(os.Args[2:])
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", os.Args[1])}
 	}
@@ -76,6 +78,9 @@ type config struct {
 	benchtime                  string
 	duckThreads                int
 	only                       map[string]bool
+	// allowDirty lets a full run go ahead on a work tree with uncommitted
+	// changes (the result says so); quick runs always may.
+	allowDirty bool
 }
 
 func (c *config) want(section string) bool { return len(c.only) == 0 || c.only[section] }
@@ -102,6 +107,7 @@ func runCmd(args []string) error {
 	fs.StringVar(&c.benchtime, "benchtime", "", "go test -benchtime for the init benchmarks (default 200x, quick 20x)")
 	fs.IntVar(&c.duckThreads, "duck-threads", 1, "DuckDB threads")
 	fs.StringVar(&only, "only", "", "run only these sections: comma-separated lambda, ingest, close")
+	fs.BoolVar(&c.allowDirty, "allow-dirty", os.Getenv("BENCH_ALLOW_DIRTY") == "1", "run in full on a work tree with uncommitted changes (default: $BENCH_ALLOW_DIRTY=1)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -236,12 +242,16 @@ func (h *harness) binPath(name string) string { return filepath.Join(h.c.bin, na
 func (h *harness) run() error {
 	started := time.Now().UTC()
 	h.r = Results{Started: started.Format(time.RFC3339), Quick: h.c.quick, Runs: h.c.runs}
+	h.machine()
+	if h.r.Dirty && !h.c.quick && !h.c.allowDirty {
+		return fmt.Errorf("the work tree has uncommitted changes (git status --porcelain):\n%s\ncommit or stash them, or set BENCH_ALLOW_DIRTY=1 to run anyway (the result is then marked as taken on a dirty tree)",
+			strings.Join(h.r.DirtyFiles, "\n"))
+	}
 	for _, d := range []string{"data", "runs", "tmp", "close"} {
 		if err := os.MkdirAll(filepath.Join(h.c.dir, d), 0o755); err != nil {
 			return fmt.Errorf("creating the scratch directory: %w", err)
 		}
 	}
-	h.machine()
 	h.r.Machine.LoadBefore = loadAvg()
 	h.logf("load before: %v", h.r.Machine.LoadBefore)
 	sections := []struct {
@@ -319,6 +329,16 @@ func (h *harness) machine() {
 	}
 	if out, err := h.git("status", "--porcelain"); err == nil {
 		h.r.Dirty = strings.TrimSpace(out) != ""
+		for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+			if strings.TrimSpace(l) != "" {
+				h.r.DirtyFiles = append(h.r.DirtyFiles, l)
+			}
+		}
+	} else {
+		h.r.Notes = append(h.r.Notes, fmt.Sprintf("`git status` failed (%v): whether the tree was clean is unknown.", err))
+	}
+	if out, err := h.git("log", "-1", "--format=%cI %s"); err == nil {
+		h.r.CommitInfo = strings.TrimSpace(out)
 	}
 }
 
@@ -744,6 +764,20 @@ func (h *harness) lambda() error {
 	for _, fn := range fns {
 		p := filepath.Join(h.c.repo, "bin", fn, "bootstrap")
 		h.r.Binaries = append(h.r.Binaries, Binary{Function: fn, Arch: "linux/arm64", Path: h.display(p), Bytes: fileSize(p)})
+	}
+	h.logf("binary size breakdown (bench/binsize.sh)")
+	h.command("bash", "bench/binsize.sh")
+	bsDir := filepath.Join(h.c.dir, "binsize")
+	if err := os.MkdirAll(bsDir, 0o755); err != nil {
+		return err
+	}
+	for _, fn := range fns {
+		b, err := measureBinSize(h.c.repo, bsDir, fn, "arm64")
+		if err != nil {
+			return err
+		}
+		b.Packages, b.Modules = top(b.Packages, 25), top(b.Modules, 25)
+		h.r.BinSizes = append(h.r.BinSizes, b)
 	}
 	amd := map[string]string{}
 	for _, fn := range fns {

@@ -16,6 +16,19 @@ const (
 	notesEnd   = "<!-- END profile notes -->"
 )
 
+// Markers around the hand-written notes of the binary-size section.
+const (
+	sizeNotesBegin = "<!-- BEGIN binary-size notes: written by hand, kept when bench/run.sh rewrites this file -->"
+	sizeNotesEnd   = "<!-- END binary-size notes -->"
+)
+
+const sizeNotesPlaceholder = "_To be filled in: what was cut from the bootstraps, with before and after sizes._"
+
+// HandNotes are the hand-written blocks of the document.
+type HandNotes struct {
+	Profile, BinarySize string
+}
+
 const notesPlaceholder = "_To be filled in: what the CPU and memory profiles of `scorecard ingest` and `scorecard close` showed, and what was changed in pkg/ingest and pkg/normalized because of them (with the before and after numbers)._"
 
 // Targets from the issue.
@@ -27,10 +40,13 @@ const (
 
 // writeDoc renders r to path, keeping the profile notes of the file there.
 func writeDoc(path string, r *Results) error {
-	notes := notesPlaceholder
+	notes := HandNotes{Profile: notesPlaceholder, BinarySize: sizeNotesPlaceholder}
 	if old, err := os.ReadFile(path); err == nil {
-		if n, ok := extractNotes(string(old)); ok {
-			notes = n
+		if n, ok := extractBlock(string(old), notesBegin, notesEnd); ok {
+			notes.Profile = n
+		}
+		if n, ok := extractBlock(string(old), sizeNotesBegin, sizeNotesEnd); ok {
+			notes.BinarySize = n
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -42,22 +58,25 @@ func writeDoc(path string, r *Results) error {
 	return nil
 }
 
-// extractNotes returns the text between the notes markers.
-func extractNotes(doc string) (string, bool) {
-	_, rest, ok := strings.Cut(doc, notesBegin)
+// extractNotes returns the text between the profile-notes markers.
+func extractNotes(doc string) (string, bool) { return extractBlock(doc, notesBegin, notesEnd) }
+
+// extractBlock returns the text between begin and end.
+func extractBlock(doc, begin, end string) (string, bool) {
+	_, rest, ok := strings.Cut(doc, begin)
 	if !ok {
 		return "", false
 	}
-	notes, _, ok := strings.Cut(rest, notesEnd)
+	notes, _, ok := strings.Cut(rest, end)
 	if !ok {
 		return "", false
 	}
 	return strings.TrimSpace(notes), true
 }
 
-// Render writes the benchmark document for r, with notes as the body of
-// the profile section.
-func Render(r *Results, notes string) string {
+// Render writes the benchmark document for r, with the hand-written notes
+// kept in their sections.
+func Render(r *Results, notes HandNotes) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# Benchmarks\n\n")
@@ -70,11 +89,23 @@ func Render(r *Results, notes string) string {
 		kind = fmt.Sprintf("**quick smoke test** (`--quick`, %d runs per side): not the reference numbers", r.Runs)
 	}
 	p("- **Run**: %s to %s, %s.\n", fmtTime(r.Started), fmtTime(r.Finished), kind)
-	dirty := ""
+	tree := ", clean work tree (`git status --porcelain` empty)"
 	if r.Dirty {
-		dirty = " (the work tree had uncommitted changes)"
+		tree = fmt.Sprintf(", **the work tree had uncommitted changes** (%d path(s) in `git status --porcelain`", len(r.DirtyFiles))
+		if len(r.DirtyFiles) > 0 {
+			shown := r.DirtyFiles[:min(len(r.DirtyFiles), 8)]
+			tree += ": `" + strings.Join(shown, "`, `") + "`"
+			if len(r.DirtyFiles) > len(shown) {
+				tree += ", …"
+			}
+		}
+		tree += "), so these numbers are not those of the commit"
 	}
-	p("- **Commit**: `%s`%s.\n", orDash(r.Commit), dirty)
+	info := ""
+	if r.CommitInfo != "" {
+		info = fmt.Sprintf(" (%s)", r.CommitInfo)
+	}
+	p("- **Commit**: `%s`%s%s.\n", orDash(r.Commit), info, tree)
 	p("- **Load**: load average %s before, %s after (1, 5, 15 min). %s\n", fmtLoad(r.Machine.LoadBefore), fmtLoad(r.Machine.LoadAfter), loadVerdict(r))
 	p("\n## Machine\n\n")
 	p("| | |\n|---|---|\n")
@@ -174,6 +205,24 @@ func Render(r *Results, notes string) string {
 		}
 	}
 
+	p("\n## Binary size\n\n")
+	p("What each linux/arm64 bootstrap links, from `bash bench/binsize.sh` (`go run ./bench/harness binsize`): each function ")
+	p("is built as `make build` does and once more without `-s -w`, and the ELF symbols of that build are summed by module ")
+	p("(from the embedded build info). The pclntab (function tables, about a third of the file) is shared out in proportion ")
+	p("to each module's code, so \"est. bytes\" is roughly what leaving the module out would save; \"std\" is the standard library.\n\n")
+	for _, bs := range r.BinSizes {
+		p("**%s** (%s): %s stripped.\n\n", bs.Function, bs.Arch, fmtBytes(bs.Bytes))
+		p("| module | est. bytes | %% of stripped | symbol bytes |\n|---|---:|---:|---:|\n")
+		for _, m := range top(bs.Modules, 12) {
+			p("| %s | %s | %.1f%% | %s |\n", m.Path, thousands(m.Est), 100*float64(m.Est)/float64(max(bs.Bytes, 1)), thousands(m.Bytes))
+		}
+		p("\n")
+	}
+	if len(r.BinSizes) == 0 {
+		p("_The breakdown did not run (the Lambda section did not run)._\n\n")
+	}
+	p("%s\n%s\n%s\n", sizeNotesBegin, notes.BinarySize, sizeNotesEnd)
+
 	p("\n## Init\n\n")
 	p("**Handler construction** is what each Lambda's `main` does before `lambda.Start`: `setup.OpenStore`, ")
 	p("`setup.LambdaConfig`, and the `pipeline.Ingester` or `pipeline.Closer` literal — measured in-process, warm, by ")
@@ -230,8 +279,11 @@ func Render(r *Results, notes string) string {
 	p("It shows what a query engine needs for the heavy part, reading and aggregating the month's rows.\n")
 
 	p("\n## How to reproduce\n\n")
-	p("```\nbash bench/run.sh           # everything: about 25 minutes on 2 cores; writes bench/out/results.json and this file\n")
-	p("bash bench/run.sh --quick   # smoke test: writes bench/out/results-quick.json and bench/out/benchmarks-quick.md\n")
+	p("```\nmake bench                  # = bash bench/run.sh: everything, about 25 minutes on 2 cores; writes bench/out/results.json and this file\n")
+	p("                            # refuses a work tree with uncommitted changes unless BENCH_ALLOW_DIRTY=1\n")
+	p("make bench QUICK=1          # = bash bench/run.sh --quick: smoke test; writes bench/out/results-quick.json and bench/out/benchmarks-quick.md\n")
+	p("make bench BENCH_ARGS='-only lambda'   # more flags for `harness run`\n")
+	p("bash bench/binsize.sh       # only the binary-size breakdown, printed\n")
 	p("BENCH_DIR=/path bash bench/run.sh   # scratch directory (default /tmp/scorecard-bench)\n```\n\n")
 	if len(r.Commands) > 0 {
 		p("The commands this run executed from the repository root, in order (timed ones under `/usr/bin/time -v`; `$BENCH_DIR` is the scratch directory):\n\n```\n")
@@ -242,7 +294,7 @@ func Render(r *Results, notes string) string {
 	}
 
 	p("\n## What the profile showed and what changed\n\n")
-	p("%s\n%s\n%s\n", notesBegin, notes, notesEnd)
+	p("%s\n%s\n%s\n", notesBegin, notes.Profile, notesEnd)
 
 	if len(r.Notes) > 0 {
 		p("\n## Notes from this run\n\n")

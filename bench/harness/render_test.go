@@ -48,7 +48,9 @@ func fixtureResults() *Results {
 			{Function: "ingest", Arch: "linux/arm64", Path: "bin/ingest/bootstrap", Bytes: 30474402},
 			{Function: "close", Arch: "linux/arm64", Path: "bin/close/bootstrap", Bytes: 19000000},
 		},
-		MakeBuildS:   30,
+		MakeBuildS: 30,
+		BinSizes: []BinSize{{Function: "ingest", Arch: "linux/arm64", Bytes: 30474402, Unstripped: 43000000, Symbols: 15000000, Pclntab: 10000000,
+			Modules: []PkgSize{{Path: "std", Bytes: 3900000, Text: 2000000, Est: 6700000}, {Path: "github.com/aws/aws-sdk-go-v2/service/s3", Bytes: 2300000, Text: 1200000, Est: 4100000}}}},
 		InitBench:    []GoBench{{Name: "BenchmarkIngesterS3", N: 200, NsPerOp: 3.8e6, BytesPerOp: 1725070, AllocsPerOp: 11962}},
 		StartToReady: []StartToReady{{Function: "ingest", Arch: "linux/amd64", SamplesM: []float64{47, 51, 55.1}, MedianMS: 51}},
 		InitTrace: []InitTrace{{Function: "ingest", TotalMS: 30.5, Packages: 200, Slowest: []InitEntry{
@@ -58,7 +60,7 @@ func fixtureResults() *Results {
 }
 
 func TestRenderGolden(t *testing.T) {
-	got := Render(fixtureResults(), "Hand-written notes.")
+	got := Render(fixtureResults(), HandNotes{Profile: "Hand-written notes.", BinarySize: "Hand-written size notes."})
 	golden := filepath.Join("testdata", "benchmarks.golden.md")
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -75,7 +77,7 @@ func TestRenderGolden(t *testing.T) {
 }
 
 func TestRenderVerdicts(t *testing.T) {
-	doc := Render(fixtureResults(), "")
+	doc := Render(fixtureResults(), HandNotes{})
 	tests := []struct{ name, want string }{
 		{"binary over target says by how much", "| `ingest` bootstrap size (linux/arm64, `make build`) | < 20 MB | 30.47 MB | **missed** by 10.47 MB (52%) |"},
 		{"binary under target", "| `close` bootstrap size (linux/arm64, `make build`) | < 20 MB | 19.00 MB | met |"},
@@ -97,14 +99,14 @@ func TestRenderVerdicts(t *testing.T) {
 	t.Run("under load", func(t *testing.T) {
 		r := fixtureResults()
 		r.Ingest[0].Series[1].Median.OtherCPUPct = 80
-		if doc := Render(r, ""); !strings.Contains(doc, "**Taken under load**") || !strings.Contains(doc, "80% ⚠") {
+		if doc := Render(r, HandNotes{}); !strings.Contains(doc, "**Taken under load**") || !strings.Contains(doc, "80% ⚠") {
 			t.Error("a run under load is not marked")
 		}
 	})
 	t.Run("quick", func(t *testing.T) {
 		r := fixtureResults()
 		r.Quick = true
-		if doc := Render(r, ""); !strings.Contains(doc, "not the reference numbers") {
+		if doc := Render(r, HandNotes{}); !strings.Contains(doc, "not the reference numbers") {
 			t.Error("a quick run is not marked")
 		}
 	})
@@ -158,5 +160,36 @@ func TestExtractNotes(t *testing.T) {
 				t.Errorf("got %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+func TestRenderDirtyTree(t *testing.T) {
+	r := fixtureResults()
+	if doc := Render(r, HandNotes{}); !strings.Contains(doc, "clean work tree") {
+		t.Error("a clean run does not say so")
+	}
+	r.Dirty, r.DirtyFiles = true, []string{" M pkg/ingest/read.go", "?? notes.txt"}
+	doc := Render(r, HandNotes{})
+	for _, want := range []string{"**the work tree had uncommitted changes** (2 path(s)", "` M pkg/ingest/read.go`", "not those of the commit"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("dirty run: no %q in the commit line", want)
+		}
+	}
+}
+
+func TestWriteDocKeepsBothNoteBlocks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "benchmarks.md")
+	if err := os.WriteFile(path, []byte(Render(fixtureResults(), HandNotes{Profile: "P notes", BinarySize: "S notes"})), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeDoc(path, fixtureResults()); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if p, _ := extractBlock(string(b), notesBegin, notesEnd); p != "P notes" {
+		t.Errorf("profile notes = %q", p)
+	}
+	if s, _ := extractBlock(string(b), sizeNotesBegin, sizeNotesEnd); s != "S notes" {
+		t.Errorf("binary-size notes = %q", s)
 	}
 }

@@ -5,13 +5,17 @@ import "strings"
 // Results is everything one benchmark run measured; it is written as
 // bench/out/results.json and rendered as docs/benchmarks.md.
 type Results struct {
-	Started  string  `json:"started"` // RFC 3339, UTC
-	Finished string  `json:"finished"`
-	Quick    bool    `json:"quick"`
-	Runs     int     `json:"runs"`
-	Commit   string  `json:"commit"`
-	Dirty    bool    `json:"dirty"` // the work tree had uncommitted changes
-	Machine  Machine `json:"machine"`
+	Started  string `json:"started"` // RFC 3339, UTC
+	Finished string `json:"finished"`
+	Quick    bool   `json:"quick"`
+	Runs     int    `json:"runs"`
+	Commit   string `json:"commit"`
+	Dirty    bool   `json:"dirty"` // the work tree had uncommitted changes
+	// DirtyFiles is `git status --porcelain` when Dirty.
+	DirtyFiles []string `json:"dirty_files,omitempty"`
+	// CommitInfo is the commit's date and subject.
+	CommitInfo string  `json:"commit_info,omitempty"`
+	Machine    Machine `json:"machine"`
 	// Commands are the exact commands run, in order, with the scratch
 	// directory written as $BENCH_DIR.
 	Commands []string `json:"commands"`
@@ -24,6 +28,8 @@ type Results struct {
 	CloseOutputs map[string]int `json:"close_outputs,omitempty"` // Parquet rows the Go close wrote, by table
 	Binaries     []Binary       `json:"binaries"`
 	MakeBuildS   float64        `json:"make_build_s"`
+	// BinSizes is what each linux/arm64 bootstrap links (bench/binsize.sh).
+	BinSizes     []BinSize      `json:"bin_sizes,omitempty"`
 	InitBench    []GoBench      `json:"init_bench"`
 	StartToReady []StartToReady `json:"start_to_ready"`
 	// InitTrace is one extra start of each amd64 bootstrap with

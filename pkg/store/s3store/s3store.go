@@ -2,7 +2,11 @@
 // S3-compatible server such as MinIO), built on aws-sdk-go-v2.
 //
 // New takes configuration from the standard AWS environment (credentials,
-// AWS_REGION, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 for a local server).
+// AWS_REGION, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 for a local server):
+// through the SDK's full default chain (shared config files, profiles, SSO,
+// IMDS, ...) in ordinary builds, and from the environment variables alone in
+// builds with the lambda.norpc tag, the Lambda bootstraps, which do not link
+// the SDK's config package and its STS, SSO and IMDS clients (see envconfig.go).
 // NewFromClient wraps a client the caller built, or a fake in tests.
 package s3store
 
@@ -15,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
@@ -48,13 +51,13 @@ var _ store.Store = (*Store)(nil)
 // local servers such as MinIO need it.
 const PathStyleEnv = "SCORECARD_S3_PATH_STYLE"
 
-// New returns a Store on bucket with the SDK's default configuration from
-// the environment. optFns adjust the S3 client options after the defaults.
+// New returns a Store on bucket with the AWS configuration from the
+// environment (see the package documentation). optFns adjust the S3 client options after the defaults.
 func New(ctx context.Context, bucket string, optFns ...func(*s3.Options)) (*Store, error) {
 	if bucket == "" {
 		return nil, errors.New("opening s3 store: empty bucket name")
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := loadConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("opening s3 store s3://%s: loading AWS configuration: %w", bucket, err)
 	}
