@@ -5,7 +5,8 @@
 //
 //	SCORECARD_BUCKET              the data bucket (Lambda)
 //	SCORECARD_CUSTOMER_KEY        HMAC key for customer ids (unset: customer_key is null)
-//	SCORECARD_CUSTOMER_KEY_PARAM  or: the SSM parameter (SecureString) holding that key (Lambda)
+//	SCORECARD_CUSTOMER_KEY_PARAM  or: the SSM parameter (SecureString) holding that key, read
+//	                              through the Parameters and Secrets extension (Lambda)
 //	SCORECARD_TMPDIR              working directory for temporary files (default: os.TempDir)
 //	AWS_*                         the standard AWS SDK variables (AWS_ENDPOINT_URL for MinIO)
 //
@@ -26,10 +27,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
+	"github.com/scorecard/scorecard/internal/lambdasecret"
 	"github.com/scorecard/scorecard/pkg/store"
 	"github.com/scorecard/scorecard/pkg/store/s3store"
 )
@@ -119,17 +117,12 @@ func LambdaEnv(ctx context.Context) (store.Store, Env, error) {
 	if name == "" || env.CustomerKey != nil {
 		return st, env, nil
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx)
+	// Through the Parameters and Secrets Lambda extension: no SSM client
+	// in the binary.
+	v, err := lambdasecret.GetParameter(ctx, name)
 	if err != nil {
-		return nil, env, fmt.Errorf("loading AWS config: %w", err)
+		return nil, env, fmt.Errorf("reading the customer key: %w", err)
 	}
-	out, err := ssm.NewFromConfig(awsCfg).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
-	if err != nil {
-		return nil, env, fmt.Errorf("reading the customer key from SSM parameter %s: %w", name, err)
-	}
-	if out.Parameter == nil || aws.ToString(out.Parameter.Value) == "" {
-		return nil, env, fmt.Errorf("SSM parameter %s is empty", name)
-	}
-	env.CustomerKey = []byte(aws.ToString(out.Parameter.Value))
+	env.CustomerKey = []byte(v)
 	return st, env, nil
 }
