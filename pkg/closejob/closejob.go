@@ -145,6 +145,9 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	switch d.status {
 	case Unchanged:
+		if err := j.completeReport(ctx, month, d, *report); err != nil {
+			return nil, err
+		}
 		report.Status, report.Version = Unchanged, d.latest
 		log.Info("inputs unchanged since the latest version: nothing published", "version", d.latest)
 		return &Result{Status: Unchanged, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows}, nil
@@ -232,7 +235,8 @@ func (j *Job) settings(ctx context.Context) (*policy.Policy, *calendar.Calendar,
 type decision struct {
 	status   string // Unchanged, ReopenRequired, or Published (go ahead)
 	latest   int32  // the latest complete version, 0 if none
-	prevRows []schema.PayrollRow
+	manifest *payroll.Manifest
+	prevRows []schema.PayrollRow // the latest version's payroll rows
 }
 
 func (j *Job) decide(ctx context.Context, month calendar.Month, digest string, reopen bool) (decision, error) {
@@ -248,6 +252,7 @@ func (j *Job) decide(ctx context.Context, month calendar.Month, digest string, r
 	if err != nil {
 		return decision{}, err
 	}
+	d.manifest = m
 	if d.prevRows, err = readPayroll(ctx, j.Store, month, d.latest); err != nil {
 		return decision{}, err
 	}
@@ -258,6 +263,31 @@ func (j *Job) decide(ctx context.Context, month calendar.Month, digest string, r
 		d.status = ReopenRequired
 	}
 	return d, nil
+}
+
+// completeReport writes the close report of the latest version if a close
+// that published it stopped before its report (the manifest is written
+// first, the report after): the rerun, finding the inputs unchanged,
+// writes the report that close would have written. r is this run's report,
+// whose inputs equal that version's.
+func (j *Job) completeReport(ctx context.Context, month calendar.Month, d decision, r Report) error {
+	key := bucket.CloseReport(month, d.latest, "json")
+	existing, err := objects.ReadOptional(ctx, j.Store, key)
+	if err != nil || existing != nil {
+		return err
+	}
+	r.Status, r.Version, r.PreviousVersion, r.Changes = Published, d.latest, nil, nil
+	if p := d.manifest.Previous; p != nil {
+		before, err := readPayroll(ctx, j.Store, month, *p)
+		if err != nil {
+			return err
+		}
+		prev := *p
+		r.PreviousVersion = &prev
+		r.Changes = payroll.Diff(before, d.prevRows)
+	}
+	j.log().Warn("the latest version has no close report (a close stopped after its manifest): writing it", "month", month.String(), "version", d.latest)
+	return j.writeReport(ctx, &r)
 }
 
 // file is one rendered file of a version.

@@ -3,8 +3,8 @@
 // reads them back for the monthly close.
 //
 // A Writer streams rows of one row type into one local temporary Parquet file
-// per month partition (normalized/<dataset>/month=YYYY-MM/ in the bucket; the
-// pipeline uploads the files, this package never talks to a store). The files
+// per month partition (the ingest job uploads them under the keys of
+// pkg/bucket; this package never talks to a store). The files
 // follow the conventions Athena needs (spec §4):
 //
 //   - the schema is parquet.SchemaOf of the pkg/schema struct: lower-case
@@ -27,10 +27,14 @@
 // batches, reading only the columns of the row type it is given, so the close
 // can read a narrow projection of a wide table.
 //
-// DupFinder and RemoveTicketDuplicates implement the within-file duplicate
-// ticket_id rule (spec §3.1) without holding every id in memory: a fixed-size
-// Bloom filter flags suspects while rows stream by, and a read-back pass over
-// two columns confirms them.
+// DupFinder, ScanKeys and Rewrite are the mechanism a de-duplication rule
+// needs without holding every id in memory: a fixed-size Bloom filter flags
+// suspects while rows stream by, a pass over two columns of the written
+// files confirms them, and a file holding a loser is rewritten without it.
+// The rules themselves (which row wins) belong to pkg/source.
+//
+// normalized knows Parquet and pkg/schema's conventions only: it imports no
+// store, no AWS, no export reader and no scoring.
 package normalized
 
 import (
