@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scorecard/scorecard/pkg/store"
+	"github.com/scorecard/scorecard/pkg/store/faulty"
 	"github.com/scorecard/scorecard/pkg/store/storetest"
 )
 
@@ -29,6 +30,16 @@ func newDir(t *testing.T) *store.Dir {
 
 func TestDirConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return newDir(t) })
+}
+
+// TestDirConformanceFaulty: a faulty.Store without rules is the store it
+// wraps, as far as the suite can tell.
+func TestDirConformanceFaulty(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return faulty.New(newDir(t)) })
+}
+
+func TestDirFaults(t *testing.T) {
+	storetest.RunFaults(t, func(t *testing.T) store.Store { return newDir(t) })
 }
 
 func TestNewDirCreatesRoot(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/scorecard/scorecard/internal/miniotest"
 	"github.com/scorecard/scorecard/pkg/store"
+	"github.com/scorecard/scorecard/pkg/store/faulty"
 	"github.com/scorecard/scorecard/pkg/store/s3store"
 	"github.com/scorecard/scorecard/pkg/store/storetest"
 )
@@ -42,13 +43,20 @@ func setEnv(t *testing.T, srv *miniotest.Server) {
 func TestConformance(t *testing.T) {
 	srv := miniotest.Start(t)
 	setEnv(t, srv)
-	storetest.Run(t, func(t *testing.T) store.Store {
+	newStore := func(t *testing.T) store.Store {
 		s, err := s3store.New(context.Background(), srv.NewBucket(t))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
+	}
+	storetest.Run(t, newStore)
+	// A faulty.Store without rules is the S3 store, as far as the suite can
+	// tell; with rules, the suite's guarantees survive the faults.
+	t.Run("Faulty", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) store.Store { return faulty.New(newStore(t)) })
 	})
+	t.Run("Faults", func(t *testing.T) { storetest.RunFaults(t, newStore) })
 }
 
 // TestNewFromClient: a caller-built client works the same, and errors name

@@ -2,6 +2,9 @@
 // implementation passes: the directory store in package store and the S3
 // store in store/s3store (against a real MinIO). A behaviour the pipeline
 // relies on belongs here, so that both backends are held to it.
+//
+// RunFaults checks, through store/faulty, that the suite's guarantees hold
+// when calls fail: failed writes leave nothing, cut reads are errors.
 package storetest
 
 import (
