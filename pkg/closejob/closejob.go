@@ -271,10 +271,16 @@ func (j *Job) decide(ctx context.Context, month calendar.Month, digest string, r
 // writes the report that close would have written. r is this run's report,
 // whose inputs equal that version's.
 func (j *Job) completeReport(ctx context.Context, month calendar.Month, d decision, r Report) error {
-	key := bucket.CloseReport(month, d.latest, "json")
-	existing, err := objects.ReadOptional(ctx, j.Store, key)
-	if err != nil || existing != nil {
-		return err
+	complete := true
+	for _, ext := range []string{"json", "md"} {
+		existing, err := objects.ReadOptional(ctx, j.Store, bucket.CloseReport(month, d.latest, ext))
+		if err != nil {
+			return err
+		}
+		complete = complete && existing != nil
+	}
+	if complete {
+		return nil
 	}
 	r.Status, r.Version, r.PreviousVersion, r.Changes = Published, d.latest, nil, nil
 	if p := d.manifest.Previous; p != nil {
