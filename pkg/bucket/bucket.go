@@ -75,9 +75,6 @@ func versionName(v int32) string { return "v" + strconv.FormatInt(int64(v), 10) 
 // Raw is the key of an export uploaded under raw/<source>/.
 func Raw(source, name string) string { return RawPrefix + source + "/" + name }
 
-// RawSourcePrefix is the folder one source's exports are uploaded to.
-func RawSourcePrefix(source string) string { return RawPrefix + source + "/" }
-
 // ParseRaw splits a raw export key into its source folder and the rest.
 // Keys outside raw/, directly under it, or naming a folder return false.
 func ParseRaw(key string) (source, name string, ok bool) {
@@ -260,5 +257,3 @@ func Readiness(m calendar.Month, at time.Time) string {
 	return ReportsPrefix + "readiness/" + part("month", m) + at.UTC().Format("20060102T150405Z") + ".json"
 }
 
-// VersionLabel is how a version is written for people: "v3".
-func VersionLabel(v int32) string { return versionName(v) }

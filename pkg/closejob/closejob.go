@@ -209,8 +209,8 @@ func parseRequest(req Request) (when, error) {
 	return when{scheduled: t}, nil
 }
 
-// MonthFor works out which month a request closes in the time zone loc.
-func MonthFor(req Request, loc *time.Location) (calendar.Month, error) {
+// monthFor works out which month a request closes in the time zone loc.
+func monthFor(req Request, loc *time.Location) (calendar.Month, error) {
 	w, err := parseRequest(req)
 	if err != nil {
 		return calendar.Month{}, err

@@ -5,6 +5,9 @@
 //
 // Keys are S3 keys: slash-separated, UTF-8, never starting with "/", and
 // may contain spaces and Chinese characters.
+//
+// store imports only the standard library: no AWS (that is store/s3store),
+// no job, no key layout (that is pkg/bucket).
 package store
 
 import (

@@ -8,6 +8,9 @@
 // builds with the lambda.norpc tag, the Lambda bootstraps, which do not link
 // the SDK's config package and its STS, SSO and IMDS clients (see envconfig.go).
 // NewFromClient wraps a client the caller built, or a fake in tests.
+//
+// It is the only package below internal/wire that imports the AWS SDK; it
+// imports nothing of this module but pkg/store.
 package s3store
 
 import (

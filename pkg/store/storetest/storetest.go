@@ -5,6 +5,9 @@
 //
 // RunFaults checks, through store/faulty, that the suite's guarantees hold
 // when calls fail: failed writes leave nothing, cut reads are errors.
+//
+// It is imported by tests only (never by a binary; the root package's
+// layering test checks that), and imports only pkg/store and store/faulty.
 package storetest
 
 import (

@@ -1,0 +1,4 @@
+package closejob
+
+// MonthFor is monthFor, for the tests of package closejob_test.
+var MonthFor = monthFor
