@@ -256,4 +256,3 @@ func Statement(m calendar.Month, v int32, employeeID string) string {
 func Readiness(m calendar.Month, at time.Time) string {
 	return ReportsPrefix + "readiness/" + part("month", m) + at.UTC().Format("20060102T150405Z") + ".json"
 }
-
