@@ -48,7 +48,7 @@ func construct(b *testing.B, dir string, closer bool) any {
 		st = d
 	}
 	if closer {
-		return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log}
+		return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log, Now: env.Now}
 	}
 	return &ingestjob.Job{Store: st, CustomerKey: env.CustomerKey, TempDir: env.TempDir, Log: env.Log, Now: env.Now, Metrics: env.Metrics}
 }

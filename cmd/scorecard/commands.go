@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,11 +14,13 @@ import (
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/bucket"
+	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/ingest"
 	"github.com/scorecard/scorecard/pkg/ingestjob"
 	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/payroll"
+	"github.com/scorecard/scorecard/pkg/readiness"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/source"
 	"github.com/scorecard/scorecard/pkg/store"
@@ -46,7 +49,7 @@ func ingestJob(st store.Store, env wire.Env) *ingestjob.Job {
 }
 
 func closeJob(st store.Store, env wire.Env) *closejob.Job {
-	return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log}
+	return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log, Now: env.Now}
 }
 
 // ingestKeys ingests keys, or every raw/ object without an ingest report.
@@ -100,6 +103,7 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	storeSpec := fs.String("store", "", "directory or s3://bucket")
 	month := fs.String("month", "", "month to close, YYYY-MM")
 	reopen := fs.Bool("reopen", false, "publish a new version if inputs changed since the last one")
+	incomplete := fs.String("allow-incomplete", "", "close a month that is not ready; the `reason` is recorded in the manifest and the close report")
 	verbose := fs.Bool("v", false, "log each step")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -107,16 +111,91 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *storeSpec == "" || *month == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --store and --month are required, and nothing else", errUsage)
 	}
+	if flagSet(fs, "allow-incomplete") && strings.TrimSpace(*incomplete) == "" {
+		return fmt.Errorf("%w: --allow-incomplete needs a reason, e.g. --allow-incomplete \"surveys arrive on the 5th\"", errUsage)
+	}
 	st, err := wire.OpenStore(ctx, *storeSpec)
 	if err != nil {
 		return err
 	}
-	res, err := closeJob(st, wire.Local(stderr, logLevel(*verbose))).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen})
+	res, err := closeJob(st, wire.Local(stderr, logLevel(*verbose))).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen, AllowIncomplete: *incomplete})
+	var nr *closejob.NotReadyError
+	if errors.As(err, &nr) {
+		fmt.Fprintf(stdout, "Month %s is not ready: nothing published.\n\n", nr.Readiness.Month)
+		printReadiness(stdout, nr.Readiness)
+		fmt.Fprintf(stdout, "\nWhen the inputs are complete, close again; to close anyway, add --allow-incomplete \"<reason>\".\n")
+		return err
+	}
 	if err != nil {
 		return err
 	}
 	printClose(stdout, res)
 	return nil
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", stderr)
+	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	month := fs.String("month", "", "month to check, YYYY-MM")
+	verbose := fs.Bool("v", false, "log each step")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *storeSpec == "" || *month == "" || fs.NArg() > 0 {
+		return fmt.Errorf("%w: --store and --month are required, and nothing else", errUsage)
+	}
+	m, err := calendar.ParseMonth(*month)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	st, err := wire.OpenStore(ctx, *storeSpec)
+	if err != nil {
+		return err
+	}
+	r, err := closeJob(st, wire.Local(stderr, logLevel(*verbose))).Check(ctx, m)
+	if err != nil {
+		return err
+	}
+	if r.Ready {
+		fmt.Fprintf(stdout, "Month %s is ready to close.\n\n", m)
+	} else {
+		fmt.Fprintf(stdout, "Month %s is not ready.\n\n", m)
+	}
+	printReadiness(stdout, r)
+	if !r.Ready {
+		return errNotReady
+	}
+	return nil
+}
+
+// errNotReady is the exit status 1 of a check that found the month not
+// ready, with nothing more to print.
+var errNotReady = errors.New("not ready")
+
+func printReadiness(w io.Writer, r *readiness.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "check\tresult\tfound")
+	for _, c := range r.Checks {
+		res := "ok"
+		if !c.OK {
+			res = "NOT READY"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, res, c.Found)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	for _, name := range []string{readiness.CheckTickets, readiness.CheckSurveys, readiness.CheckEvaluations, readiness.CheckRoster} {
+		c := r.Counts[name]
+		fmt.Fprintf(w, "%-12s %d rows from %d exports\n", name, c.Rows, c.Exports)
+	}
+	fmt.Fprintf(w, "calendar     %d days left\n", r.CalendarDaysLeft)
 }
 
 func printClose(w io.Writer, res *closejob.Result) {

@@ -28,7 +28,8 @@ import (
 const usage = `usage:
   scorecard demo   [--store DIR] [--month YYYY-MM]   ingest the sample exports and close their month
   scorecard ingest --store STORE [KEY...]            ingest KEYs, or every raw/ object without an ingest report
-  scorecard close  --store STORE --month YYYY-MM [--reopen]
+  scorecard close  --store STORE --month YYYY-MM [--reopen] [--allow-incomplete REASON]
+  scorecard check  --store STORE --month YYYY-MM     is the month ready to close? (exit 0 ready, 1 not)
   scorecard serve  --store STORE [--addr HOST:PORT]  run ingest for S3/MinIO webhook events; POST /close runs the close
 
 STORE is a directory (the bucket layout inside it) or s3://bucket.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdIngest(ctx, args[1:], stdout, stderr)
 	case "close":
 		err = cmdClose(ctx, args[1:], stdout, stderr)
+	case "check":
+		err = cmdCheck(ctx, args[1:], stdout, stderr)
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -73,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)
 		}
 		return 2
+	case errors.Is(err, errNotReady):
+		return 1
 	default:
 		fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)
 		return 1

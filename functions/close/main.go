@@ -14,6 +14,6 @@ import (
 
 func main() {
 	st, env := wire.Lambda(context.Background(), "close")
-	job := &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log}
+	job := &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log, Now: env.Now}
 	lambda.Start(job.Handle)
 }

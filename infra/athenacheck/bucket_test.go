@@ -57,8 +57,8 @@ func ingestAll(st *store.Dir) (map[string]*ingestreport.Report, error) {
 
 // closeMonth runs the close and checks it published the wanted version.
 func closeMonth(st *store.Dir, month string, reopen bool, wantVersion int32) error {
-	c := &closejob.Job{Store: st}
-	res, err := c.Run(context.Background(), closejob.Request{Month: month, Reopen: reopen})
+	c := &closejob.Job{Store: st, Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }}
+	res, err := c.Run(context.Background(), closejob.Request{Month: month, Reopen: reopen, AllowIncomplete: "athenacheck: every month of the generated data is compared, complete or not"})
 	if err != nil {
 		return fmt.Errorf("closing %s: %w", month, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/pkg/ingestjob"
@@ -25,6 +26,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // CustomerKey is the HMAC key the job tests hash customer ids with.
 var CustomerKey = []byte("test-key")
+
+// CloseTime is the clock of the sample close: the scheduled close of
+// September 2026, 02:00 on 3 October in Shanghai.
+func CloseTime() time.Time { return time.Date(2026, 10, 2, 18, 0, 0, 0, time.UTC) }
 
 // Testdata is the repository's top-level testdata directory.
 func Testdata() string {

@@ -50,7 +50,8 @@ type Env struct {
 	Metrics io.Writer
 }
 
-// OpenStore opens STORE: "s3://bucket" or a directory path.
+// OpenStore opens STORE: "s3://bucket" or the path of an existing
+// directory (a mistyped path is an error, not a new empty store).
 func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 	if spec == "" {
 		return nil, errors.New("no store given")
@@ -65,6 +66,11 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 			return nil, fmt.Errorf("opening %s: %w", spec, err)
 		}
 		return s, nil
+	}
+	if fi, err := os.Stat(spec); err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", spec, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("opening store %s: not a directory", spec)
 	}
 	d, err := store.NewDir(spec)
 	if err != nil {

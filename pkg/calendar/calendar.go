@@ -309,3 +309,20 @@ var mainlandChina = sync.OnceValue(func() *Calendar {
 func MainlandChina() *Calendar {
 	return mainlandChina()
 }
+
+// CoveredThrough returns the last day of the calendar's continuous
+// coverage that contains from's year: December 31 of the last published
+// year in an unbroken run from that year on. ok is false when from's year
+// itself is not covered. The readiness check reports the days left until
+// then (CalendarDaysLeft), so that a missing config/calendar/YYYY.json is
+// found weeks before a close needs it.
+func (c *Calendar) CoveredThrough(from time.Time, loc *time.Location) (last time.Time, ok bool) {
+	y := from.In(loc).Year()
+	if !c.covers(y) {
+		return time.Time{}, false
+	}
+	for c.covers(y + 1) {
+		y++
+	}
+	return time.Date(y, time.December, 31, 0, 0, 0, 0, loc), true
+}

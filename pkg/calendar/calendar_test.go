@@ -415,3 +415,19 @@ func parse(files ...[]byte) (*Calendar, error) {
 	}
 	return parseSources(srcs...)
 }
+
+func TestCoveredThrough(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	c := MainlandChina()
+	last, ok := c.CoveredThrough(time.Date(2025, 3, 1, 0, 0, 0, 0, loc), loc)
+	if !ok || last.Format("2006-01-02") != "2026-12-31" {
+		t.Errorf("from 2025: %v %v, want 2026-12-31 (2027 is not published)", last, ok)
+	}
+	if _, ok := c.CoveredThrough(time.Date(2027, 1, 2, 0, 0, 0, 0, loc), loc); ok {
+		t.Error("2027 reported covered")
+	}
+	// Late on 31 December UTC is already 1 January in Shanghai.
+	if _, ok := c.CoveredThrough(time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC), loc); ok {
+		t.Error("the year is taken in UTC, not the calendar's zone")
+	}
+}

@@ -31,14 +31,17 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/calendar"
+	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/normalized"
 	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/policy"
+	"github.com/scorecard/scorecard/pkg/readiness"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/score"
 	"github.com/scorecard/scorecard/pkg/store"
@@ -59,6 +62,9 @@ type Request struct {
 	Month         string `json:"month,omitempty"`
 	Reopen        bool   `json:"reopen,omitempty"`
 	ScheduledTime string `json:"scheduled_time,omitempty"`
+	// AllowIncomplete, when not empty, is the reason to close a month
+	// that is not ready (spec §8); it is recorded with the failed checks.
+	AllowIncomplete string `json:"allow_incomplete,omitempty"`
 }
 
 // Outcomes.
@@ -87,6 +93,9 @@ type Job struct {
 	CodeVersion string
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
+	// Now is the clock: it decides whether the month has ended (readiness)
+	// and nothing else. Required.
+	Now func() time.Time
 }
 
 func (j *Job) log() *slog.Logger {
@@ -97,42 +106,37 @@ func (j *Job) log() *slog.Logger {
 }
 
 // Run computes the month's scorecards and publishes a payroll version when
-// there is something new to publish.
+// the month is ready and there is something new to publish. A month that
+// is not ready publishes nothing: the error is a *NotReadyError listing
+// every failed check, unless the request allows an incomplete close with a
+// reason (recorded in the manifest and the close report).
 func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 	when, err := parseRequest(req)
 	if err != nil {
 		return nil, err
 	}
-	pol, cal, err := j.settings(ctx)
+	work, err := os.MkdirTemp(j.TempDir, "close-*")
+	if err != nil {
+		return nil, fmt.Errorf("closing: %w", err)
+	}
+	defer os.RemoveAll(work)
+	p, err := j.prepare(ctx, when, work)
 	if err != nil {
 		return nil, err
 	}
-	month := when.month(pol.Location())
+	month, pol, in, res := p.month, p.pol, p.in, p.res
 	log := j.log().With("month", month.String())
-
-	work, err := os.MkdirTemp(j.TempDir, "close-*")
+	override, err := allowIncomplete(p.ready, req.AllowIncomplete)
 	if err != nil {
-		return nil, fmt.Errorf("closing %s: %w", month, err)
+		log.Warn("not ready: nothing published", "failed", p.ready.Summary())
+		return nil, err
 	}
-	defer os.RemoveAll(work)
-	in, err := j.inputs(ctx, month, pol, work)
-	if err != nil {
-		return nil, fmt.Errorf("closing %s: %w", month, err)
-	}
-	if err := j.sources(ctx, in); err != nil {
-		return nil, fmt.Errorf("closing %s: %w", month, err)
-	}
-
-	res, err := score.Compute(score.Input{
-		Month: month, Policy: pol, Calendar: cal,
-		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations,
-		Roster: in.roster, HaveRoster: in.haveRoster,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("closing %s: %w", month, err)
+	if override != nil {
+		log.Warn("closing a month that is not ready, as asked", "reason", override.Reason, "failed", p.ready.Summary())
 	}
 	digest := payroll.InputsDigest(pol.SHA256, in.objects)
 	report := newReport(month, pol, res, in)
+	report.AllowIncomplete = override
 
 	d, err := j.decide(ctx, month, digest, req.Reopen)
 	if err != nil {
@@ -169,6 +173,7 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
+	man.AllowIncomplete = override
 	if err := j.publish(ctx, month, version, files, man); err != nil {
 		return j.conflict(ctx, month, version, err, report)
 	}
@@ -177,6 +182,140 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	log.Info("published", "version", version, "employees", len(res.Cards), "payroll_rows", len(rows))
 	return &Result{Status: Published, Month: month, Version: version, Report: report, Payroll: rows}, nil
+}
+
+// prepared is what the close has read and worked out before deciding.
+type prepared struct {
+	month calendar.Month
+	pol   *policy.Policy
+	in    *inputs
+	res   *score.Result // nil when scoring was impossible (calendar)
+	ready *readiness.Result
+}
+
+// prepare runs the steps shared by the close and the readiness check:
+// settings, the raw listing, the inputs, their reports, the scoring and the
+// readiness evaluation. A calendar that does not cover a deadline fails the
+// calendar check rather than the call.
+func (j *Job) prepare(ctx context.Context, w when, work string) (*prepared, error) {
+	if j.Now == nil {
+		return nil, errors.New("closing: no clock (closejob.Job.Now is nil)")
+	}
+	now := j.Now()
+	pol, cal, err := j.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	month := w.month(pol.Location())
+	raw, err := j.rawExports(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	in, err := j.inputs(ctx, month, pol, work)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	if err := j.sources(ctx, in); err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	res, err := score.Compute(score.Input{
+		Month: month, Policy: pol, Calendar: cal,
+		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations,
+		Roster: in.roster, HaveRoster: in.haveRoster,
+	})
+	var calErr error
+	switch {
+	case errors.Is(err, calendar.ErrNotCovered):
+		calErr, res = err, nil
+	case err != nil:
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	through, _ := cal.CoveredThrough(now, pol.Location())
+	ready := readiness.Evaluate(readiness.Input{
+		Month: month, Now: now, Location: pol.Location(), Settings: pol.Readiness,
+		Raw: raw, Calendar: calErr, CoveredThrough: through,
+	})
+	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready}, nil
+}
+
+// Check runs the readiness checks of a month without publishing anything.
+func (j *Job) Check(ctx context.Context, month calendar.Month) (*readiness.Result, error) {
+	work, err := os.MkdirTemp(j.TempDir, "check-*")
+	if err != nil {
+		return nil, fmt.Errorf("checking %s: %w", month, err)
+	}
+	defer os.RemoveAll(work)
+	p, err := j.prepare(ctx, when{m: month}, work)
+	if err != nil {
+		return nil, err
+	}
+	return p.ready, nil
+}
+
+// NotReadyError is the error of a close of a month that is not ready.
+type NotReadyError struct {
+	Readiness *readiness.Result
+}
+
+func (e *NotReadyError) Error() string {
+	var names []string
+	for _, c := range e.Readiness.Failed() {
+		names = append(names, c.Name+" ("+c.Found+")")
+	}
+	return fmt.Sprintf("closing %s: not ready: %s", e.Readiness.Month, strings.Join(names, "; "))
+}
+
+// allowIncomplete decides what a month that is not ready does: nothing
+// (the error), or go on with the override recorded. The calendar check
+// cannot be overridden: a deadline the calendar does not cover cannot be
+// computed at all.
+func allowIncomplete(r *readiness.Result, reason string) (*payroll.Override, error) {
+	if r.Ready {
+		return nil, nil
+	}
+	reason = strings.TrimSpace(reason)
+	notReady := &NotReadyError{Readiness: r}
+	if reason == "" {
+		return nil, notReady
+	}
+	o := &payroll.Override{Reason: reason}
+	for _, c := range r.Failed() {
+		if c.Name == readiness.CheckCalendar {
+			return nil, fmt.Errorf("%w (the calendar check cannot be overridden)", notReady)
+		}
+		o.Failed = append(o.Failed, payroll.FailedCheck{Name: c.Name, Found: c.Found})
+	}
+	return o, nil
+}
+
+// rawExports lists raw/ with each object's ingest report.
+func (j *Job) rawExports(ctx context.Context) ([]readiness.Raw, error) {
+	var raw []readiness.Raw
+	err := j.Store.List(ctx, bucket.RawPrefix, func(o store.Object) error {
+		if strings.HasSuffix(o.Key, "/") {
+			return nil
+		}
+		raw = append(raw, readiness.Raw{Key: o.Key, ETag: o.ETag, LastModified: o.LastModified})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", bucket.RawPrefix, err)
+	}
+	for i := range raw {
+		data, err := objects.ReadOptional(ctx, j.Store, bucket.IngestReport(raw[i].Key))
+		if err != nil {
+			return nil, err
+		}
+		if data == nil {
+			continue
+		}
+		rep, err := ingestreport.Parse(data)
+		if err != nil {
+			continue // a damaged report is no report: the export counts as not ingested
+		}
+		raw[i].Report = rep
+	}
+	return raw, nil
 }
 
 // when is a validated request: a month, or a scheduled time whose month

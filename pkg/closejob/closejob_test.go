@@ -27,7 +27,9 @@ import (
 	"github.com/scorecard/scorecard/pkg/store"
 )
 
-func closer(st closejob.Store) *closejob.Job { return &closejob.Job{Store: st} }
+func closer(st closejob.Store) *closejob.Job {
+	return &closejob.Job{Store: st, Now: sampletest.CloseTime}
+}
 
 func closeMonth(t *testing.T, st closejob.Store, req closejob.Request) *closejob.Result {
 	t.Helper()

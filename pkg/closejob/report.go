@@ -35,6 +35,8 @@ type Report struct {
 	InputObjects        int              `json:"input_objects"`
 	PartitionsRead      []string         `json:"partitions_read"`
 	Changes             []payroll.Change `json:"changes,omitempty"`
+	// AllowIncomplete is set when the month was closed although not ready.
+	AllowIncomplete *payroll.Override `json:"allow_incomplete,omitempty"`
 }
 
 // QuarantineLine counts the rows rejected from one input export.
@@ -84,6 +86,12 @@ func (r *Report) Markdown() string {
 	fmt.Fprintf(&b, "- Input objects read: %d\n", r.InputObjects)
 	if r.PreviousVersion != nil {
 		fmt.Fprintf(&b, "- Replaces: v%d\n", *r.PreviousVersion)
+	}
+	if o := r.AllowIncomplete; o != nil {
+		fmt.Fprintf(&b, "\n**Closed although not ready**, as asked: %s\n\n", o.Reason)
+		for _, c := range o.Failed {
+			fmt.Fprintf(&b, "- %s: %s\n", c.Name, c.Found)
+		}
 	}
 	b.WriteString("\n## Bands\n\n| band | employees |\n|---|---|\n")
 	bands := make([]string, 0, len(r.BandCounts))

@@ -39,6 +39,9 @@ type Manifest struct {
 	CodeVersion string         `json:"code_version"`
 	// Previous is the version this one supersedes (a reopened month).
 	Previous *int32 `json:"previous_version,omitempty"`
+	// AllowIncomplete is set when the month was closed although not ready
+	// (spec §8): the operator's reason and the checks that failed.
+	AllowIncomplete *Override `json:"allow_incomplete,omitempty"`
 	// Trigger says what started the close: "schedule", "manual" or
 	// "reopen" (free text; given by the caller).
 	Trigger string `json:"trigger,omitempty"`
@@ -80,6 +83,18 @@ type OutputObject struct {
 	SHA256 string `json:"sha256"` // lower-case hex of the content
 	Rows   int64  `json:"rows"`
 	Bytes  int64  `json:"bytes"`
+}
+
+// Override records a close of a month that was not ready.
+type Override struct {
+	Reason string        `json:"reason"`
+	Failed []FailedCheck `json:"failed_checks"`
+}
+
+// FailedCheck is one readiness check that failed, as it was found.
+type FailedCheck struct {
+	Name  string `json:"name"`
+	Found string `json:"found"`
 }
 
 // OutputOf describes a file about to be published: its key, the SHA-256

@@ -15,17 +15,18 @@ import (
 // that a bad number is reported with its field path.
 
 type fileT struct {
-	ID                   string    `yaml:"id"`
-	Timezone             string    `yaml:"timezone"`
-	Calendar             *string   `yaml:"calendar"`
-	TicketLookbackMonths *num      `yaml:"ticket_lookback_months"`
-	ExamLookbackMonths   *num      `yaml:"exam_lookback_months"`
-	SLA                  slaT      `yaml:"sla"`
-	Surveys              surveysT  `yaml:"surveys"`
-	SmallSample          smallT    `yaml:"small_sample"`
-	KPIs                 []kpiT    `yaml:"kpis"`
-	Bands                []bandT   `yaml:"bands"`
-	Variants             []variant `yaml:"variants"`
+	ID                   string     `yaml:"id"`
+	Timezone             string     `yaml:"timezone"`
+	Calendar             *string    `yaml:"calendar"`
+	TicketLookbackMonths *num       `yaml:"ticket_lookback_months"`
+	ExamLookbackMonths   *num       `yaml:"exam_lookback_months"`
+	SLA                  slaT       `yaml:"sla"`
+	Surveys              surveysT   `yaml:"surveys"`
+	SmallSample          smallT     `yaml:"small_sample"`
+	KPIs                 []kpiT     `yaml:"kpis"`
+	Bands                []bandT    `yaml:"bands"`
+	Variants             []variant  `yaml:"variants"`
+	Readiness            readinessT `yaml:"readiness"`
 }
 
 type slaT struct {
@@ -155,6 +156,7 @@ func (f *fileT) policy() (*Policy, problems) {
 			PriorWeight:  ratInt(defaultPriorWeight),
 		},
 	}
+	p.Readiness = f.Readiness.readiness(&ps)
 	if f.Calendar != nil {
 		p.Calendar = strings.TrimSpace(*f.Calendar)
 	}

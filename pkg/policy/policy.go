@@ -124,6 +124,8 @@ type Policy struct {
 	Bands []Band
 	// Variants change the KPIs for some roster roles.
 	Variants []Variant
+	// Readiness says when the month may be closed.
+	Readiness Readiness
 
 	loc *time.Location
 }
@@ -516,6 +518,7 @@ func (p *Policy) Validate() error {
 	if r := p.Surveys.SatisfiedMinRating; r < 1 || r > 5 {
 		ps.add("surveys.satisfied_min_rating", "%d out of range 1-5", r)
 	}
+	p.Readiness.validate(&ps)
 	if n := p.SmallSample.MinResponses; n < 0 || n > 1000 {
 		ps.add("small_sample.min_responses", "%d out of range 0-1000", n)
 	}

@@ -31,3 +31,39 @@ func TestTimezone(t *testing.T) {
 		})
 	}
 }
+
+func TestReadiness(t *testing.T) {
+	base := string(DefaultYAML())
+	d := Default().Readiness
+	if !d.Requires(RequireTickets) || !d.Requires(RequireSurveys) || !d.Requires(RequireRoster) || d.Requires(RequireEvaluations) || d.MaxIngestLag.String() != "1h0m0s" {
+		t.Fatalf("default readiness %+v", d)
+	}
+	for _, tc := range []struct {
+		name, yaml, err string
+		require        []string
+		lag            string
+	}{
+		{"none required", "readiness:\n  require: []\n  max_ingest_lag: 30m\n", "", nil, "30m0s"},
+		{"evaluations too", "readiness:\n  require: [tickets, evaluations]\n", "", []string{"tickets", "evaluations"}, "1h0m0s"},
+		{"unknown input", "readiness:\n  require: [tickets, invoices]\n", "readiness.require[1]", nil, ""},
+		{"twice", "readiness:\n  require: [roster, roster]\n", "readiness.require[1]", nil, ""},
+		{"bad lag", "readiness:\n  max_ingest_lag: soon\n", "readiness.max_ingest_lag", nil, ""},
+		{"negative lag", "readiness:\n  max_ingest_lag: -5m\n", "readiness.max_ingest_lag", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Parse([]byte(base + "\n" + tc.yaml))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one naming %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(p.Readiness.Require, ",") != strings.Join(tc.require, ",") || p.Readiness.MaxIngestLag.String() != tc.lag {
+				t.Errorf("readiness %+v", p.Readiness)
+			}
+		})
+	}
+}
