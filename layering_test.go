@@ -126,7 +126,7 @@ func TestLambdasAreCGOFree(t *testing.T) {
 // no Lambda, in their whole closure.
 var pure = []string{
 	"bucket", "calendar", "policy", "score", "schema", "payroll", "ingest", "source", "normalized",
-	"ingestreport", "s3event", "objects", "store", "ingestjob", "closejob",
+	"ingestreport", "s3event", "objects", "store", "ingestjob", "closejob", "approval",
 }
 
 // TestPureCoreImportsNoAWS keeps the core packages free of AWS: they take

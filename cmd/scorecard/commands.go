@@ -298,6 +298,14 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	printClose(stdout, res)
+	fmt.Fprintf(stdout, "\nApproving v%d as \"demo\":\n", res.Version)
+	if err := approveAndPrint(ctx, st, res.Month, res.Version, "demo", "scorecard demo", env.Now(), stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nVerifying %s as payroll would (scorecard verify):\n", res.Month)
+	if err := verifyAndPrint(ctx, st, res.Month, 0, stdout); err != nil {
+		return err
+	}
 	if *dir == "" {
 		fmt.Fprintln(stdout, "\n(the temporary store is removed; use --store DIR to keep it)")
 	}

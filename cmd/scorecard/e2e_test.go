@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -26,7 +27,9 @@ import (
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/internal/miniotest"
 	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/approval"
 	"github.com/scorecard/scorecard/pkg/bucket"
+	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/store"
@@ -80,7 +83,8 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	client := srv.Client()
 	bkt := srv.NewBucket(t)
 	st := s3store.NewFromClient(client, bkt)
-	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+	approvedAt := time.Date(2026, 10, 4, 9, 0, 0, 0, time.UTC)
+	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return approvedAt }}
 	h := NewServer(ingestJob(st, env), closeJob(st, env), env.Log)
 	rec.handler.Store(&h)
 
@@ -203,6 +207,39 @@ func TestEndToEndOnMinIO(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{"payroll/month=2026-08/v1/manifest.json"}, manifests)
+
+	// Approval through the close handler, then two approvers racing on S3's
+	// If-None-Match: one approval.json, the first stands.
+	resp = post(t, hook.URL+"/close", `{"approve": {"month": "2026-09", "version": 1, "by": "li.na"}}`)
+	require.NoError(t, json.Unmarshal(resp, &out))
+	require.Equal(t, approval.Approved, out.Status)
+	require.Equal(t, "li.na", out.Approval.ApprovedBy)
+	resp = post(t, hook.URL+"/close", `{"approve": {"month": "2026-09", "version": 1, "by": "wang.wei"}}`)
+	require.NoError(t, json.Unmarshal(resp, &out))
+	require.Equal(t, approval.AlreadyApproved, out.Status)
+	require.Equal(t, "li.na", out.Approval.ApprovedBy)
+	aug, err := calendar.ParseMonth("2026-08")
+	require.NoError(t, err)
+	var statuses [2]string
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, statuses[i], errs[i] = approval.Approve(ctx, st, aug, 1, fmt.Sprint("approver-", i), "", approvedAt)
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	require.ElementsMatch(t, []string{approval.Approved, approval.AlreadyApproved}, statuses[:])
+
+	// What payroll runs.
+	var vout bytes.Buffer
+	sep, err := calendar.ParseMonth("2026-09")
+	require.NoError(t, err)
+	require.NoError(t, verifyAndPrint(ctx, st, sep, 0, &vout))
+	require.Contains(t, vout.String(), "csv       payroll/month=2026-09/v1/salary_multipliers.csv")
+	require.Contains(t, vout.String(), "approved  by li.na at 2026-10-04T09:00:00Z")
 }
 
 func upload(t *testing.T, client *s3.Client, bucket, key, path string) {

@@ -4,11 +4,15 @@
 //	scorecard demo [--store DIR] [--month YYYY-MM]
 //	scorecard ingest --store STORE [KEY...]
 //	scorecard close  --store STORE --month YYYY-MM [--reopen]
+//	scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
+//	scorecard verify --store STORE --month YYYY-MM [--version N]
 //	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787]
 //
 // STORE is a directory or s3://bucket (endpoint and credentials from the
 // standard AWS environment variables). Exit status: 0 success (rejected rows
-// are reported, not a failure), 1 failure, 2 bad usage.
+// are reported, not a failure; approving an approved version is a success
+// that says so), 1 failure (an approval refused, a version that does not
+// verify), 2 bad usage.
 package main
 
 import (
@@ -30,6 +34,10 @@ const usage = `usage:
   scorecard ingest --store STORE [KEY...]            ingest KEYs, or every raw/ object without an ingest report
   scorecard close  --store STORE --month YYYY-MM [--reopen] [--allow-incomplete REASON]
   scorecard check  --store STORE --month YYYY-MM     is the month ready to close? (exit 0 ready, 1 not)
+  scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
+                                                     check a published version and record its approval (once)
+  scorecard verify --store STORE --month YYYY-MM [--version N]
+                                                     what payroll runs: the newest approved version, checked; prints its CSV key
   scorecard serve  --store STORE [--addr HOST:PORT]  run ingest for S3/MinIO webhook events; POST /close runs the close
 
 STORE is a directory (the bucket layout inside it) or s3://bucket.
@@ -61,6 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCheck(ctx, args[1:], stdout, stderr)
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdout, stderr)
+	case "approve":
+		err = cmdApprove(ctx, args[1:], stdout, stderr)
+	case "verify":
+		err = cmdVerify(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -71,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
+	case errors.Is(err, errReported):
+		return 1
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)

@@ -1,5 +1,6 @@
 // Command close is the Lambda that runs the monthly close: from EventBridge
-// Scheduler ({"scheduled_time": …}) or by hand ({"month":"YYYY-MM","reopen":true}).
+// Scheduler ({"scheduled_time": …}) or by hand ({"month":"YYYY-MM","reopen":true});
+// and the approval of a published version ({"approve": {"month","version","by","note"}}).
 package main
 
 import (

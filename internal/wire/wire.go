@@ -44,7 +44,8 @@ type Env struct {
 	TempDir string
 	// Log receives structured logs.
 	Log *slog.Logger
-	// Now is the clock: it stamps metric lines, never anything stored.
+	// Now is the clock: it stamps metric lines and the time of an approval
+	// (approval.json), nothing else that is stored.
 	Now func() time.Time
 	// Metrics receives CloudWatch Embedded Metric Format lines; nil emits none.
 	Metrics io.Writer

@@ -256,3 +256,6 @@ func Statement(m calendar.Month, v int32, employeeID string) string {
 func Readiness(m calendar.Month, at time.Time) string {
 	return ReportsPrefix + "readiness/" + part("month", m) + at.UTC().Format("20060102T150405Z") + ".json"
 }
+
+// VersionLabel is how a version is written for people: "v3".
+func VersionLabel(v int32) string { return versionName(v) }

@@ -34,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scorecard/scorecard/pkg/approval"
 	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/ingestreport"
@@ -58,13 +59,25 @@ type Store interface {
 // or the EventBridge Scheduler input {"scheduled_time":"<aws.scheduler.scheduled-time>"},
 // in which case the month closed is the one before the scheduled time's month
 // in the policy time zone (never the clock's).
+//
+// {"approve": {"month","version","by","note"}} approves a published version
+// instead (spec §8; see Handle).
 type Request struct {
 	Month         string `json:"month,omitempty"`
 	Reopen        bool   `json:"reopen,omitempty"`
 	ScheduledTime string `json:"scheduled_time,omitempty"`
 	// AllowIncomplete, when not empty, is the reason to close a month
 	// that is not ready (spec §8); it is recorded with the failed checks.
-	AllowIncomplete string `json:"allow_incomplete,omitempty"`
+	AllowIncomplete string          `json:"allow_incomplete,omitempty"`
+	Approve         *ApproveRequest `json:"approve,omitempty"`
+}
+
+// ApproveRequest asks to approve a published version (approval.Approve).
+type ApproveRequest struct {
+	Month   string `json:"month"`
+	Version int32  `json:"version"`
+	By      string `json:"by"`
+	Note    string `json:"note,omitempty"`
 }
 
 // Outcomes.
@@ -94,7 +107,7 @@ type Job struct {
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
 	// Now is the clock: it decides whether the month has ended (readiness)
-	// and nothing else. Required.
+	// and stamps approvals; nothing else. Required.
 	Now func() time.Time
 }
 
@@ -559,10 +572,18 @@ type Output struct {
 	PayrollRows int    `json:"payroll_rows"`
 	TotalPayout string `json:"total_payout"`
 	Changes     int    `json:"changes"`
+	// Approval is the approval standing after an approve request.
+	Approval *approval.Approval `json:"approval,omitempty"`
 }
 
-// Handle is the Lambda entry point of the close.
+// Handle is the Lambda entry point of the close. A request with "approve"
+// runs approval.Approve instead of the close: the status is "approved" or
+// "already_approved" and Approval the approval that stands; a version that
+// does not verify is an error naming the file.
 func (j *Job) Handle(ctx context.Context, req Request) (*Output, error) {
+	if req.Approve != nil {
+		return j.approve(ctx, *req.Approve)
+	}
 	res, err := j.Run(ctx, req)
 	if err != nil {
 		return nil, err
@@ -572,4 +593,20 @@ func (j *Job) Handle(ctx context.Context, req Request) (*Output, error) {
 		Employees: res.Report.EmployeesScored, PayrollRows: len(res.Payroll),
 		TotalPayout: res.Report.TotalPayout, Changes: len(res.Report.Changes),
 	}, nil
+}
+
+func (j *Job) approve(ctx context.Context, req ApproveRequest) (*Output, error) {
+	if j.Now == nil {
+		return nil, errors.New("approving: this close has no clock (Job.Now is nil)")
+	}
+	m, err := calendar.ParseMonth(req.Month)
+	if err != nil {
+		return nil, fmt.Errorf("approving: %w", err)
+	}
+	a, status, err := approval.Approve(ctx, j.Store, m, req.Version, req.By, req.Note, j.Now())
+	if err != nil {
+		return nil, err
+	}
+	j.log().Info(status, "month", a.Month, "version", a.Version, "approved_by", a.ApprovedBy, "approved_at", a.ApprovedAt)
+	return &Output{Status: status, Month: a.Month, Version: a.Version, Approval: &a}, nil
 }

@@ -18,6 +18,7 @@ type fileT struct {
 	ID                   string     `yaml:"id"`
 	Timezone             string     `yaml:"timezone"`
 	Calendar             *string    `yaml:"calendar"`
+	Approval             *string    `yaml:"approval"`
 	TicketLookbackMonths *num       `yaml:"ticket_lookback_months"`
 	ExamLookbackMonths   *num       `yaml:"exam_lookback_months"`
 	SLA                  slaT       `yaml:"sla"`
@@ -142,6 +143,7 @@ func (f *fileT) policy() (*Policy, problems) {
 		ID:                   strings.TrimSpace(f.ID),
 		Timezone:             strings.TrimSpace(f.Timezone),
 		Calendar:             defaultCalendar,
+		Approval:             ApprovalRequired,
 		TicketLookbackMonths: f.TicketLookbackMonths.int(&ps, "ticket_lookback_months", defaultTicketLookbackMonths),
 		ExamLookbackMonths:   f.ExamLookbackMonths.int(&ps, "exam_lookback_months", defaultExamLookbackMonths),
 		SLA: SLA{
@@ -159,6 +161,9 @@ func (f *fileT) policy() (*Policy, problems) {
 	p.Readiness = f.Readiness.readiness(&ps)
 	if f.Calendar != nil {
 		p.Calendar = strings.TrimSpace(*f.Calendar)
+	}
+	if f.Approval != nil {
+		p.Approval = strings.TrimSpace(*f.Approval)
 	}
 	if f.SLA.SimpleHours != nil {
 		p.SLA.SimpleHours = f.SLA.SimpleHours.rat(&ps, "sla.simple_hours")

@@ -14,6 +14,7 @@
 //	id: default-2026-v1          # required; recorded on every scorecard
 //	timezone: Asia/Shanghai      # required; IANA name (tzdata is embedded)
 //	calendar: holiday-cn         # working-day calendar (default holiday-cn)
+//	approval: required           # payroll trusts approved versions only; or none (default required)
 //	ticket_lookback_months: 3    # ticket partitions read before M (default 3)
 //	exam_lookback_months: 2      # months before M an exam score is valid (default 2)
 //	sla: {simple_hours: 24, complex_working_days: 3}              # defaults shown
@@ -96,6 +97,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Settings of Policy.Approval.
+const (
+	ApprovalRequired = "required" // a published version is trusted once approved
+	ApprovalNone     = "none"     // a published version is trusted without approval
+)
+
 // Policy is a parsed, validated scoring policy. Build one with Parse or
 // Default; a Policy assembled in code must pass Validate before use.
 type Policy struct {
@@ -109,6 +116,9 @@ type Policy struct {
 	// Calendar names the working-day calendar ("holiday-cn": the embedded
 	// mainland-China calendar).
 	Calendar string
+	// Approval is whether payroll needs a version approved before it is
+	// trusted: ApprovalRequired (the default) or ApprovalNone (spec §8).
+	Approval string
 	// TicketLookbackMonths is how many ticket partitions before M the close
 	// reads.
 	TicketLookbackMonths int
@@ -497,6 +507,9 @@ func (p *Policy) Validate() error {
 	}
 	if !namePattern.MatchString(p.Calendar) {
 		ps.add("calendar", "%q: want a calendar name such as holiday-cn", p.Calendar)
+	}
+	if p.Approval != ApprovalRequired && p.Approval != ApprovalNone {
+		ps.add("approval", "%q: want %s or %s", p.Approval, ApprovalRequired, ApprovalNone)
 	}
 	if p.TicketLookbackMonths < 0 || p.TicketLookbackMonths > 24 {
 		ps.add("ticket_lookback_months", "%d out of range 0-24", p.TicketLookbackMonths)

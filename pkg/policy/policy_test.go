@@ -228,6 +228,14 @@ func TestValidationErrors(t *testing.T) {
 			"id: required"},
 		{"bad calendar", func(t *testing.T) []byte { return edit(t, "calendar: holiday-cn", "calendar: \"../x\"") },
 			`calendar: "../x": want a calendar name`},
+		{"bad approval", func(t *testing.T) []byte {
+			return edit(t, "calendar: holiday-cn", "calendar: holiday-cn\napproval: maybe")
+		},
+			`approval: "maybe": want required or none`},
+		{"empty approval", func(t *testing.T) []byte {
+			return edit(t, "calendar: holiday-cn", "calendar: holiday-cn\napproval: \"\"")
+		},
+			`approval: "": want required or none`},
 		{"negative deduction", func(t *testing.T) []byte {
 			return edit(t, "deduction: {points: 2, per: 1}\n    when_empty: not_assessed", "deduction: {points: -2, per: 1}\n    when_empty: not_assessed")
 		}, "kpis[0].deduction.points: -2 is negative"},
@@ -367,6 +375,28 @@ bands: [{band: A, min: 0, multiplier: 1}]
 			}
 			t.Errorf("problems = %q, want one starting %q", pe.Problems, c.want)
 		})
+	}
+}
+
+func TestApprovalSetting(t *testing.T) {
+	for _, c := range []struct{ name, doc, want string }{
+		{"default", string(defaultYAML), ApprovalRequired},
+		{"required", string(edit(t, "calendar: holiday-cn", "calendar: holiday-cn\napproval: required")), ApprovalRequired},
+		{"none", string(edit(t, "calendar: holiday-cn", "calendar: holiday-cn\napproval: none")), ApprovalNone},
+		{"trimmed", string(edit(t, "calendar: holiday-cn", "calendar: holiday-cn\napproval: \" none \"")), ApprovalNone},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Parse([]byte(c.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Approval != c.want {
+				t.Errorf("Approval = %q, want %q", p.Approval, c.want)
+			}
+		})
+	}
+	if got := Default().Approval; got != ApprovalRequired {
+		t.Errorf("Default().Approval = %q, want %q", got, ApprovalRequired)
 	}
 }
 

@@ -40,8 +40,8 @@ func TestReadiness(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, yaml, err string
-		require        []string
-		lag            string
+		require         []string
+		lag             string
 	}{
 		{"none required", "readiness:\n  require: []\n  max_ingest_lag: 30m\n", "", nil, "30m0s"},
 		{"evaluations too", "readiness:\n  require: [tickets, evaluations]\n", "", []string{"tickets", "evaluations"}, "1h0m0s"},
