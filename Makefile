@@ -2,7 +2,7 @@
 #   make demo   ingest the sample exports into a temporary store, close 2026-09, print the table
 #   make test   install the tools the tests need, then run every test (MinIO, cfn-lint, DuckDB included)
 # and the benchmark (docs/benchmarks.md):
-#   make bench          bash bench/run.sh: the full side-by-side run (about 25 minutes on 2 cores),
+#   make bench          bash bench/run.sh: the full side-by-side run (about 30 minutes on 2 cores),
 #                       rewrites docs/benchmarks.md with the commit, the machine and the date;
 #                       refuses a work tree with uncommitted changes unless BENCH_ALLOW_DIRTY=1
 #   make bench QUICK=1  bash bench/run.sh --quick: smoke run, writes bench/out/benchmarks-quick.md

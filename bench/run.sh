@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: the side-by-side benchmark of docs/benchmarks.md in one command.
 #
-#   bash bench/run.sh            full run (about 25 minutes on 2 cores): 1M and 5M-row
+#   bash bench/run.sh            full run (about 30 minutes on 2 cores): 1M and 5M-row
 #                                ingest, the close of 1M tickets / 500k surveys / 5,000
 #                                employees, 5 alternating runs per side; Lambda bootstrap
 #                                sizes and start-up. Writes bench/out/results.json and

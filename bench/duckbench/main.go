@@ -4,14 +4,20 @@
 // so that /usr/bin/time can measure it the way it measures the scorecard
 // CLI.
 //
-//	duckbench ingest -csv FILE -out DIR [-key K] [-threads 1]
+//	duckbench ingest -csv FILE -out DIR [-key K] [-script full|lean] [-threads 1]
 //	duckbench close -bucket DIR -month YYYY-MM -sql FILE -out FILE [-threads 1]
+//	duckbench schema -dir DIR
 //	duckbench version
 //
-// ingest runs ingest_tickets.sql (embedded): one UTF-8 CRM export in,
-// partitioned zstd Parquet out. DuckDB 1.5 reads only UTF-8, UTF-16 and
-// Latin-1 without its encodings extension, which cannot be installed here,
-// so a GB18030 export is converted to UTF-8 before the timing.
+// ingest runs ingest_tickets.sql (embedded; -script lean:
+// ingest_tickets_lean.sql, the leanest script for the same columns): one
+// UTF-8 CRM export in, partitioned zstd Parquet out. DuckDB 1.5 reads only
+// UTF-8, UTF-16 and Latin-1 without its encodings extension, which cannot
+// be installed here, so a GB18030 export is converted to UTF-8 before the
+// timing.
+//
+// schema prints the columns and DuckDB types of the Parquet files an
+// ingest wrote (for the types the lean script's read_csv detected).
 //
 // close opens the bucket directory the way infra/athenacheck does for the
 // analysts' queries (one view per Glue table, then infra/athena/views.sql),
@@ -48,11 +54,25 @@ import (
 //go:embed ingest_tickets.sql
 var ingestSQL string
 
+//go:embed ingest_tickets_lean.sql
+var ingestLeanSQL string
+
+// ingestScripts are the scripts of `duckbench ingest -script`.
+var ingestScripts = map[string]string{"full": ingestSQL, "lean": ingestLeanSQL}
+
 // Result is the JSON line a command prints.
 type Result struct {
 	Command string  `json:"command"`
 	Rows    int64   `json:"rows"`
 	Seconds float64 `json:"seconds"`
+	// Columns are the columns schema found, in order.
+	Columns []Column `json:"columns,omitempty"`
+}
+
+// Column is one column of a Parquet schema, as DuckDB types it.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
 }
 
 func main() {
@@ -70,6 +90,8 @@ func main() {
 		res, err = ingestCmd(os.Args[2:])
 	case "close":
 		res, err = closeCmd(os.Args[2:])
+	case "schema":
+		res, err = schemaCmd(os.Args[2:])
 	case "version":
 		err = versionCmd(os.Stdout)
 		if err == nil {
@@ -102,8 +124,9 @@ func main() {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  duckbench ingest -csv FILE -out DIR [-key K] [-source-key KEY] [-threads N]
+  duckbench ingest -csv FILE -out DIR [-key K] [-source-key KEY] [-script full|lean] [-threads N]
   duckbench close  -bucket DIR -month YYYY-MM -sql FILE -out FILE [-threads N]
+  duckbench schema -dir DIR
   duckbench version
 `)
 }
@@ -136,11 +159,15 @@ func ingestCmd(args []string) (Result, error) {
 	sourceKey := fs.String("source-key", "", "source_key written in every row (default raw/crm/<file name>)")
 	uploaded := fs.String("uploaded-at", "2026-10-02T00:00:00Z", "source_uploaded_at written in every row (RFC 3339)")
 	threads := fs.Int("threads", 1, "DuckDB threads")
+	script := fs.String("script", "full", "full (ingest_tickets.sql) or lean (ingest_tickets_lean.sql)")
 	if err := fs.Parse(args); err != nil {
 		return Result{}, usageError{err.Error()}
 	}
 	if *csvPath == "" || *out == "" || fs.NArg() > 0 {
 		return Result{}, usageError{"ingest needs -csv and -out and no other arguments"}
+	}
+	if _, ok := ingestScripts[*script]; !ok {
+		return Result{}, usageError{fmt.Sprintf("-script %q: want full or lean", *script)}
 	}
 	if *sourceKey == "" {
 		*sourceKey = "raw/crm/" + filepath.Base(*csvPath)
@@ -156,7 +183,7 @@ func ingestCmd(args []string) (Result, error) {
 	db.SetMaxOpenConns(1)
 	n, err := Ingest(context.Background(), db, IngestParams{
 		CSVPath: *csvPath, OutDir: *out, CustomerKey: *key, SourceKey: *sourceKey,
-		UploadedAt: *uploaded, Threads: *threads,
+		UploadedAt: *uploaded, Threads: *threads, Script: *script,
 	})
 	return Result{Rows: n}, err
 }
@@ -166,18 +193,28 @@ type IngestParams struct {
 	CSVPath, OutDir, CustomerKey, SourceKey string
 	UploadedAt                              string // RFC 3339
 	Threads                                 int
+	// Script is full (ingest_tickets.sql, the default) or lean
+	// (ingest_tickets_lean.sql).
+	Script string
 }
 
-// Ingest runs ingest_tickets.sql on db (one connection) and returns the
-// number of rows written.
+// Ingest runs ingest_tickets.sql (or the lean script) on db (one
+// connection) and returns the number of rows written.
 func Ingest(ctx context.Context, db *sql.DB, p IngestParams) (int64, error) {
 	if _, err := os.Stat(p.OutDir); err == nil {
 		return 0, fmt.Errorf("ingesting %s: output directory %s already exists", p.CSVPath, p.OutDir)
 	}
+	if p.Script == "" {
+		p.Script = "full"
+	}
+	script, ok := ingestScripts[p.Script]
+	if !ok {
+		return 0, fmt.Errorf("unknown ingest script %q", p.Script)
+	}
 	if err := setThreads(ctx, db, p.Threads); err != nil {
 		return 0, err
 	}
-	q, err := athenacheck.BindParams(ingestSQL, map[string]string{
+	q, err := athenacheck.BindParams(script, map[string]string{
 		"csv_path": p.CSVPath, "out_dir": p.OutDir, "customer_key": p.CustomerKey,
 		"source_key": p.SourceKey, "uploaded_at": p.UploadedAt,
 	})
@@ -201,6 +238,62 @@ func Ingest(ctx context.Context, db *sql.DB, p IngestParams) (int64, error) {
 		return 0, fmt.Errorf("ingesting %s into %s: %w", p.CSVPath, p.OutDir, err)
 	}
 	return n, nil
+}
+
+func schemaCmd(args []string) (Result, error) {
+	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
+	dir := fs.String("dir", "", "directory of Parquet files (an ingest's -out)")
+	if err := fs.Parse(args); err != nil {
+		return Result{}, usageError{err.Error()}
+	}
+	if *dir == "" || fs.NArg() > 0 {
+		return Result{}, usageError{"schema needs -dir and no other arguments"}
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return Result{}, fmt.Errorf("opening duckdb: %w", err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	cols, n, err := Schema(context.Background(), db, *dir)
+	return Result{Rows: n, Columns: cols}, err
+}
+
+// Schema returns the columns of the Parquet files under dir (the partition
+// column of the directory names left out, as it is not in the files) and
+// their row count.
+func Schema(ctx context.Context, db *sql.DB, dir string) ([]Column, int64, error) {
+	src := fmt.Sprintf("read_parquet('%s/**/*.parquet', hive_partitioning = false)", escape(filepath.ToSlash(dir)))
+	rows, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM "+src)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading the schema of %s: %w", dir, err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, 0, err
+	}
+	var cols []Column
+	for rows.Next() {
+		v := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range v {
+			ptrs[i] = &v[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, 0, fmt.Errorf("reading the schema of %s: %w", dir, err)
+		}
+		// DESCRIBE: column_name, column_type, null, key, default, extra.
+		cols = append(cols, Column{Name: fmt.Sprint(v[0]), Type: fmt.Sprint(v[1])})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("reading the schema of %s: %w", dir, err)
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+src).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("counting the rows of %s: %w", dir, err)
+	}
+	return cols, n, nil
 }
 
 func closeCmd(args []string) (Result, error) {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/scorecard/scorecard/pkg/ingestjob"
@@ -111,6 +112,65 @@ func TestIngestMatchesPipeline(t *testing.T) {
 	})
 }
 
+// TestIngestLean runs the lean script on the fixture: it writes every data
+// row (it rejects nothing), the same columns as the full script, in
+// month partitions, with the types read_csv detected, which schema reports.
+func TestIngestLean(t *testing.T) {
+	db := openDB(t)
+	params := IngestParams{
+		CSVPath: fixture, CustomerKey: "k", SourceKey: "raw/crm/crm.csv",
+		UploadedAt: "2026-10-02T00:00:00Z", Threads: 2,
+	}
+	lean, full := params, params
+	lean.Script, lean.OutDir = "lean", filepath.Join(t.TempDir(), "lean")
+	full.OutDir = filepath.Join(t.TempDir(), "full")
+	n, err := Ingest(context.Background(), db, lean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rep := ingestWithPipeline(t)
+	if rows := rep.Accepted + rep.Rejected; n != rows {
+		t.Errorf("the lean script wrote %d rows, want every data row (%d)", n, rows)
+	}
+	if _, err := Ingest(context.Background(), db, full); err != nil {
+		t.Fatal(err)
+	}
+	leanCols, leanRows, err := Schema(context.Background(), db, lean.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullCols, _, err := Schema(context.Background(), db, full.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leanRows != n {
+		t.Errorf("schema counted %d rows, ingest wrote %d", leanRows, n)
+	}
+	names := func(cols []Column) []string {
+		var s []string
+		for _, c := range cols {
+			s = append(s, c.Name)
+		}
+		return s
+	}
+	if got, want := names(leanCols), names(fullCols); !slices.Equal(got, want) {
+		t.Errorf("lean columns %v, full %v", got, want)
+	}
+	types := map[string]string{}
+	for _, c := range leanCols {
+		types[c.Name] = c.Type
+	}
+	// The fixture mixes timestamp forms: read_csv falls back to text.
+	for col, want := range map[string]string{"created_at": "VARCHAR", "ticket_id": "VARCHAR", "source_row": "BIGINT"} {
+		if types[col] != want {
+			t.Errorf("%s is %s, want %s", col, types[col], want)
+		}
+	}
+	if got := count(t, db, "SELECT count(*) FROM glob('"+filepath.ToSlash(lean.OutDir)+"/month=*/*.parquet')"); got == 0 {
+		t.Error("no month=* partition")
+	}
+}
+
 func TestIngestRefusesExistingOutput(t *testing.T) {
 	_, err := Ingest(context.Background(), openDB(t), IngestParams{
 		CSVPath: fixture, OutDir: t.TempDir(), SourceKey: "raw/crm/crm.csv",
@@ -179,6 +239,8 @@ func TestUsage(t *testing.T) {
 		{"ingest without -out", ingestCmd, []string{"-csv", fixture}},
 		{"ingest with an argument", ingestCmd, []string{"-csv", fixture, "-out", "x", "y"}},
 		{"ingest with a bad time", ingestCmd, []string{"-csv", fixture, "-out", "x", "-uploaded-at", "yesterday"}},
+		{"ingest with an unknown script", ingestCmd, []string{"-csv", fixture, "-out", "x", "-script", "fast"}},
+		{"schema without -dir", schemaCmd, nil},
 		{"close without -sql", closeCmd, []string{"-bucket", ".", "-month", "2026-09", "-out", "x"}},
 		{"close with a bad month", closeCmd, []string{"-bucket", ".", "-month", "2026-9", "-sql", "q", "-out", "x"}},
 	}

@@ -105,7 +105,7 @@ func runCmd(args []string) error {
 	fs.StringVar(&c.kpiSQL, "kpi-sql", "infra/athena/kpi_reference.sql", "the DuckDB side of the close, relative to -repo")
 	fs.DurationVar(&c.waitKPI, "wait-kpi", 0, "how long to wait for -kpi-sql to appear")
 	fs.StringVar(&c.benchtime, "benchtime", "", "go test -benchtime for the init benchmarks (default 200x, quick 20x)")
-	fs.IntVar(&c.duckThreads, "duck-threads", 1, "DuckDB threads")
+	fs.IntVar(&c.duckThreads, "duck-threads", 1, "DuckDB threads of the close (the ingest runs the full script with 1 and 2, the lean one with all cores)")
 	fs.StringVar(&only, "only", "", "run only these sections: comma-separated lambda, ingest, close")
 	fs.BoolVar(&c.allowDirty, "allow-dirty", os.Getenv("BENCH_ALLOW_DIRTY") == "1", "run in full on a work tree with uncommitted changes (default: $BENCH_ALLOW_DIRTY=1)")
 	if err := fs.Parse(args); err != nil {
@@ -486,10 +486,16 @@ func ParseDuckResult(out []byte) (int64, error) {
 type runner struct {
 	name, side, input string
 	store             bool // input is a store directory
-	prepare           func() error
-	timed             Timed
-	rows              func([]byte) (int64, error)
-	after             func(run int) error
+	// script and threads describe a DuckDB side (Series.Script, .Threads).
+	script  string
+	threads int
+	// baseline makes this runner the case's baseline (default: the first
+	// DuckDB side).
+	baseline bool
+	prepare  func() error
+	timed    Timed
+	rows     func([]byte) (int64, error)
+	after    func(run int) error
 }
 
 // alternate runs each runner once per round, for h.c.runs rounds.
@@ -497,8 +503,9 @@ func (h *harness) alternate(c *Case, runners []runner) error {
 	c.Series = make([]Series, len(runners))
 	c.Baseline = -1
 	for i, r := range runners {
-		c.Series[i] = Series{Name: r.name, Side: r.side, Input: h.display(r.input), InputBytes: fileSize(r.input), InputIsStore: r.store}
-		if r.side == "duckdb" {
+		c.Series[i] = Series{Name: r.name, Side: r.side, Input: h.display(r.input), InputBytes: fileSize(r.input), InputIsStore: r.store,
+			Script: r.script, Threads: r.threads}
+		if r.baseline || r.side == "duckdb" && c.Baseline < 0 {
 			c.Baseline = i
 		}
 	}
@@ -555,9 +562,14 @@ func (h *harness) ingest() error {
 			}
 		}
 		c := Case{Name: fmt.Sprintf("ingest %s rows", thousands(n)), Rows: n, Conversion: &conv}
+		base := h.withSchema(h.duckIngest("DuckDB full script, 1 thread, UTF-8 file", utf8, "full", 1), &c.FullSchema)
+		base.baseline = true
+		lean := h.withSchema(h.duckIngest(fmt.Sprintf("DuckDB lean script, %s, UTF-8 file", threadsLabel(h.leanThreads())), utf8, "lean", h.leanThreads()), &c.LeanSchema)
 		if err := h.alternate(&c, []runner{
 			h.ourIngest("scorecard ingest, GB18030 file", gb),
-			h.duckIngest("DuckDB, UTF-8 file", utf8),
+			base,
+			h.duckIngest("DuckDB full script, 2 threads, UTF-8 file", utf8, "full", 2),
+			lean,
 			h.ourIngest("scorecard ingest, UTF-8 file", utf8),
 		}); err != nil {
 			return err
@@ -565,7 +577,8 @@ func (h *harness) ingest() error {
 		h.r.Ingest = append(h.r.Ingest, c)
 		if d := c.Baseline; d >= 0 {
 			for _, s := range c.Series {
-				if s.RowsOut != c.Series[d].RowsOut {
+				// The lean script rejects nothing: it writes every row.
+				if s.Script != "lean" && s.RowsOut != c.Series[d].RowsOut {
 					h.r.Notes = append(h.r.Notes, fmt.Sprintf("%s: %s wrote %d rows, DuckDB %d.", c.Name, s.Name, s.RowsOut, c.Series[d].RowsOut))
 				}
 			}
@@ -591,13 +604,69 @@ func (h *harness) ourIngest(name, file string) runner {
 	}
 }
 
-func (h *harness) duckIngest(name, file string) runner {
+func threadsLabel(n int) string {
+	if n == 1 {
+		return "1 thread"
+	}
+	return fmt.Sprintf("%d threads", n)
+}
+
+// leanThreads is the DuckDB threads of the lean script: the machine's
+// cores, DuckDB's default, since an engineer would not limit them.
+func (h *harness) leanThreads() int { return runtime.NumCPU() }
+
+// duckSchema reads the columns and types of what a DuckDB ingest wrote
+// (untimed: `duckbench schema`).
+func (h *harness) duckSchema(dir string) ([]Column, error) {
+	out, err := h.exec(h.c.repo, baseEnv(), h.binPath("duckbench"), "schema", "-dir", dir)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDuckSchema(out)
+}
+
+// withSchema makes r read the schema of what it wrote into dst after its
+// first run (r writes to runs/duck-out, as duckIngest does).
+func (h *harness) withSchema(r runner, dst *[]Column) runner {
+	out := filepath.Join(h.c.dir, "runs", "duck-out")
+	cleanup := r.after
+	r.after = func(run int) error {
+		if run == 0 {
+			cols, err := h.duckSchema(out)
+			if err != nil {
+				return err
+			}
+			*dst = cols
+		}
+		if cleanup != nil {
+			return cleanup(run)
+		}
+		return nil
+	}
+	return r
+}
+
+// ParseDuckSchema reads the columns of the JSON line `duckbench schema`
+// prints.
+func ParseDuckSchema(out []byte) ([]Column, error) {
+	var r struct {
+		Columns []Column `json:"columns"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &r); err != nil || len(r.Columns) == 0 {
+		return nil, fmt.Errorf("no columns in duckbench schema output %q", tail(out, 300))
+	}
+	return r.Columns, nil
+}
+
+// duckIngest runs ingest_tickets.sql (script full) or
+// ingest_tickets_lean.sql (lean) with the given DuckDB threads.
+func (h *harness) duckIngest(name, file, script string, threads int) runner {
 	out := filepath.Join(h.c.dir, "runs", "duck-out")
 	return runner{
-		name: name, side: "duckdb", input: file,
+		name: name, side: "duckdb", input: file, script: script, threads: threads,
 		prepare: func() error { return os.RemoveAll(out) },
 		timed: Timed{Argv: []string{h.binPath("duckbench"), "ingest", "-csv", file, "-out", out,
-			"-key", customerKey, "-source-key", "raw/crm/" + filepath.Base(file), "-threads", strconv.Itoa(h.c.duckThreads)}, Env: baseEnv()},
+			"-key", customerKey, "-source-key", "raw/crm/" + filepath.Base(file), "-script", script, "-threads", strconv.Itoa(threads)}, Env: baseEnv()},
 		rows:  ParseDuckResult,
 		after: func(int) error { return os.RemoveAll(out) },
 	}
@@ -686,7 +755,8 @@ func (h *harness) close() error {
 	if h.waitFor(sqlPath) {
 		dout := filepath.Join(h.c.dir, "close", "duck-kpis.parquet")
 		runners = append(runners, runner{
-			name: "DuckDB, " + h.c.kpiSQL, side: "duckdb", input: store, store: true,
+			name: fmt.Sprintf("DuckDB, %s, %s", h.c.kpiSQL, threadsLabel(h.c.duckThreads)), side: "duckdb", input: store, store: true,
+			script: h.c.kpiSQL, threads: h.c.duckThreads,
 			prepare: func() error { return os.RemoveAll(dout) },
 			timed: Timed{Argv: []string{h.binPath("duckbench"), "close", "-bucket", store, "-month", h.c.month,
 				"-sql", sqlPath, "-out", dout, "-threads", strconv.Itoa(h.c.duckThreads)}, Env: baseEnv()},

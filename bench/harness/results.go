@@ -62,6 +62,17 @@ type Case struct {
 	RowsNote string `json:"rows_note,omitempty"`
 	// Conversion is the one iconv run that made DuckDB's UTF-8 input.
 	Conversion *Sample `json:"conversion,omitempty"`
+	// LeanSchema is the columns and types the lean DuckDB script wrote
+	// (read_csv's auto-detected types), from its first run.
+	LeanSchema []Column `json:"lean_schema,omitempty"`
+	// FullSchema is the same for ingest_tickets.sql (threads = 1).
+	FullSchema []Column `json:"full_schema,omitempty"`
+}
+
+// Column is one column of a Parquet schema, typed by DuckDB.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
 }
 
 // Series is the repeated runs of one side on one input.
@@ -71,9 +82,14 @@ type Series struct {
 	Input      string `json:"input"`
 	InputBytes int64  `json:"input_bytes"`
 	// InputIsStore is true when Input is a store directory, not a file.
-	InputIsStore bool     `json:"input_is_store,omitempty"`
-	Samples      []Sample `json:"samples"`
-	Median       Sample   `json:"median"`
+	InputIsStore bool `json:"input_is_store,omitempty"`
+	// Script is what a DuckDB side ran: full (ingest_tickets.sql), lean
+	// (ingest_tickets_lean.sql) or the close's query file.
+	Script string `json:"script,omitempty"`
+	// Threads is a DuckDB side's SET threads.
+	Threads int      `json:"threads,omitempty"`
+	Samples []Sample `json:"samples"`
+	Median  Sample   `json:"median"`
 	// RowsOut is the rows the side reported it wrote (accepted tickets,
 	// result rows); the same in every run or the harness fails.
 	RowsOut int64 `json:"rows_out"`
