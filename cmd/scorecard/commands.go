@@ -219,7 +219,7 @@ func printClose(w io.Writer, res *closejob.Result) {
 		fmt.Fprintf(w, "not on the roster (left out of payroll): %s\n", strings.Join(r.NotOnRoster, ", "))
 	}
 	if len(r.UnattributedSurveys) > 0 {
-		fmt.Fprintf(w, "surveys not attributed to anyone: %s\n", strings.Join(r.UnattributedSurveys, ", "))
+		fmt.Fprintf(w, "surveys not attributed to anyone: %d (response ids: %s)\n", len(r.UnattributedSurveys), strings.Join(r.UnattributedSurveys, ", "))
 	}
 	for _, q := range r.Quarantined {
 		fmt.Fprintf(w, "quarantined from %s: %d%s\n", q.SourceKey, q.Rejected, reasons(q.ByReason))
