@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scorecard/scorecard"
+	"github.com/scorecard/scorecard/infra/iamcheck"
 	"github.com/scorecard/scorecard/internal/miniotest"
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/bucket"
@@ -70,6 +71,12 @@ func (e *eventRecorder) recorded() [][]byte {
 // TestEndToEndOnMinIO drives the local twin only through the S3 API, as users
 // and payroll would: upload the sample exports, let MinIO's notifications run
 // the ingest handler, close the month, download the payroll CSV.
+//
+// Each party signs as its own MinIO user whose policy is generated from
+// template.yaml's roles (infra/iamcheck): the ingest runs as the ingest
+// role, the close as the close role, payroll fetches as the payroll
+// principal. People uploading exports, and the test looking on, use the
+// root credentials.
 func TestEndToEndOnMinIO(t *testing.T) {
 	ctx := context.Background()
 	rec := &eventRecorder{}
@@ -80,8 +87,16 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	client := srv.Client()
 	bkt := srv.NewBucket(t)
 	st := s3store.NewFromClient(client, bkt)
+	policies, err := iamcheck.StackPolicies("../../template.yaml", bkt)
+	require.NoError(t, err)
+	as := func(user string) *s3.Client {
+		return srv.AddUser(t, user, user+"-e2e-secret", policies[user].JSON())
+	}
+	ingestSt := s3store.NewFromClient(as("ingest"), bkt)
+	closeSt := s3store.NewFromClient(as("close"), bkt)
+	payrollClient := as("payroll")
 	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := NewServer(ingestJob(st, env), closeJob(st, env), env.Log)
+	h := NewServer(ingestJob(ingestSt, env), closeJob(closeSt, env), env.Log)
 	rec.handler.Store(&h)
 
 	srv.NotifyWebhook(t, bkt, "SCORECARD", "raw/")
@@ -154,15 +169,27 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	require.EqualValues(t, 1, out.Version)
 
 	// Payroll fetches the CSV and trusts it once the manifest checks out.
-	got := getObject(t, client, bkt, "payroll/month=2026-09/v1/salary_multipliers.csv")
+	got := getObject(t, payrollClient, bkt, "payroll/month=2026-09/v1/salary_multipliers.csv")
 	want, err := os.ReadFile("../../testdata/golden/salary_multipliers-2026-09.csv")
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
-	m, err := payroll.ParseManifest(getObject(t, client, bkt, "payroll/month=2026-09/v1/manifest.json"))
+	m, err := payroll.ParseManifest(getObject(t, payrollClient, bkt, "payroll/month=2026-09/v1/manifest.json"))
 	require.NoError(t, err)
+	// The manifest also lists the scorecards/ files, which the payroll
+	// principal may not read (it reads payroll/ only), so the whole check
+	// runs as root; payroll's own files verify as payroll.
 	require.NoError(t, payroll.Verify(ctx, m, func(ctx context.Context, key string) (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(getObject(t, client, bkt, key))), nil
 	}))
+	for _, f := range m.Outputs {
+		if strings.HasPrefix(f.Key, "payroll/") {
+			getObject(t, payrollClient, bkt, f.Key)
+		}
+	}
+	// ... and payroll cannot replace what it fetched.
+	_, err = payrollClient.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bkt),
+		Key: aws.String("payroll/month=2026-09/v1/salary_multipliers.csv"), Body: strings.NewReader("forged")})
+	require.ErrorContains(t, err, "AccessDenied")
 
 	// At-least-once delivery: the same event again, then two at once, and
 	// another close: nothing changes, nothing is duplicated.
@@ -188,7 +215,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = closeJob(st, env).Run(ctx, closejob.Request{Month: "2026-08"})
+			results[i], errs[i] = closeJob(closeSt, env).Run(ctx, closejob.Request{Month: "2026-08"})
 		}()
 	}
 	wg.Wait()
