@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scorecard/scorecard"
+	"github.com/scorecard/scorecard/infra/iamcheck"
 	"github.com/scorecard/scorecard/internal/miniotest"
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/approval"
@@ -73,6 +74,12 @@ func (e *eventRecorder) recorded() [][]byte {
 // TestEndToEndOnMinIO drives the local twin only through the S3 API, as users
 // and payroll would: upload the sample exports, let MinIO's notifications run
 // the ingest handler, close the month, download the payroll CSV.
+//
+// Each party signs as its own MinIO user whose policy is generated from
+// template.yaml's roles (infra/iamcheck): the ingest runs as the ingest
+// role, the close as the close role, payroll fetches as the payroll
+// principal. People uploading exports, and the test looking on, use the
+// root credentials.
 func TestEndToEndOnMinIO(t *testing.T) {
 	ctx := context.Background()
 	rec := &eventRecorder{}
@@ -83,9 +90,18 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	client := srv.Client()
 	bkt := srv.NewBucket(t)
 	st := s3store.NewFromClient(client, bkt)
+	policies, err := iamcheck.StackPolicies("../../template.yaml", bkt)
+	require.NoError(t, err)
+	as := func(user string) *s3.Client {
+		return srv.AddUser(t, user, user+"-e2e-secret", policies[user].JSON())
+	}
+	ingestSt := s3store.NewFromClient(as("ingest"), bkt)
+	closeSt := s3store.NewFromClient(as("close"), bkt)
+	payrollClient := as("payroll")
+	approverSt := s3store.NewFromClient(as("approver"), bkt)
 	approvedAt := time.Date(2026, 10, 4, 9, 0, 0, 0, time.UTC)
 	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return approvedAt }}
-	h := NewServer(ingestJob(st, env), closeJob(st, env), env.Log)
+	h := NewServer(ingestJob(ingestSt, env), closeJob(closeSt, env), env.Log)
 	rec.handler.Store(&h)
 
 	srv.NotifyWebhook(t, bkt, "SCORECARD", "raw/")
@@ -158,15 +174,20 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	require.EqualValues(t, 1, out.Version)
 
 	// Payroll fetches the CSV and trusts it once the manifest checks out.
-	got := getObject(t, client, bkt, "payroll/month=2026-09/v1/salary_multipliers.csv")
+	got := getObject(t, payrollClient, bkt, "payroll/month=2026-09/v1/salary_multipliers.csv")
 	want, err := os.ReadFile("../../testdata/golden/salary_multipliers-2026-09.csv")
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
-	m, err := payroll.ParseManifest(getObject(t, client, bkt, "payroll/month=2026-09/v1/manifest.json"))
+	m, err := payroll.ParseManifest(getObject(t, payrollClient, bkt, "payroll/month=2026-09/v1/manifest.json"))
 	require.NoError(t, err)
+	// Payroll checks every file the manifest lists, with its own user.
 	require.NoError(t, payroll.Verify(ctx, m, func(ctx context.Context, key string) (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(getObject(t, client, bkt, key))), nil
+		return io.NopCloser(bytes.NewReader(getObject(t, payrollClient, bkt, key))), nil
 	}))
+	// ... and payroll cannot replace what it fetched.
+	_, err = payrollClient.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bkt),
+		Key: aws.String("payroll/month=2026-09/v1/salary_multipliers.csv"), Body: strings.NewReader("forged")})
+	require.ErrorContains(t, err, "AccessDenied")
 
 	// At-least-once delivery: the same event again, then two at once, and
 	// another close: nothing changes, nothing is duplicated.
@@ -192,7 +213,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = closeJob(st, env).Run(ctx, closejob.Request{Month: "2026-08", AllowIncomplete: "race test: August has no surveys"})
+			results[i], errs[i] = closeJob(closeSt, env).Run(ctx, closejob.Request{Month: "2026-08", AllowIncomplete: "race test: August has no surveys"})
 		}()
 	}
 	wg.Wait()
@@ -208,16 +229,22 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	}
 	require.Equal(t, []string{"payroll/month=2026-08/v1/manifest.json"}, manifests)
 
-	// Approval through the close handler, then two approvers racing on S3's
-	// If-None-Match: one approval.json, the first stands.
-	resp = post(t, hook.URL+"/close", `{"approve": {"month": "2026-09", "version": 1, "by": "li.na"}}`)
-	require.NoError(t, json.Unmarshal(resp, &out))
-	require.Equal(t, approval.Approved, out.Status)
-	require.Equal(t, "li.na", out.Approval.ApprovedBy)
-	resp = post(t, hook.URL+"/close", `{"approve": {"month": "2026-09", "version": 1, "by": "wang.wei"}}`)
-	require.NoError(t, json.Unmarshal(resp, &out))
-	require.Equal(t, approval.AlreadyApproved, out.Status)
-	require.Equal(t, "li.na", out.Approval.ApprovedBy)
+	// The close role cannot approve: the close handler running as the close
+	// user is refused by the policy engine, and writes nothing.
+	_, err = closeJob(closeSt, env).Handle(ctx, closejob.Request{Approve: &closejob.ApproveRequest{Month: "2026-09", Version: 1, By: "close"}})
+	require.Error(t, err, "the close role wrote an approval")
+	// Approval through the handler running as the approver, then two
+	// approvers racing on S3's If-None-Match: one approval.json, the first
+	// stands.
+	approver := closeJob(approverSt, env)
+	aout, err := approver.Handle(ctx, closejob.Request{Approve: &closejob.ApproveRequest{Month: "2026-09", Version: 1, By: "li.na"}})
+	require.NoError(t, err)
+	require.Equal(t, approval.Approved, aout.Status)
+	require.Equal(t, "li.na", aout.Approval.ApprovedBy)
+	aout, err = approver.Handle(ctx, closejob.Request{Approve: &closejob.ApproveRequest{Month: "2026-09", Version: 1, By: "wang.wei"}})
+	require.NoError(t, err)
+	require.Equal(t, approval.AlreadyApproved, aout.Status)
+	require.Equal(t, "li.na", aout.Approval.ApprovedBy)
 	aug, err := calendar.ParseMonth("2026-08")
 	require.NoError(t, err)
 	var statuses [2]string
@@ -225,7 +252,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, statuses[i], errs[i] = approval.Approve(ctx, st, aug, 1, fmt.Sprint("approver-", i), "", approvedAt)
+			_, statuses[i], errs[i] = approval.Approve(ctx, approverSt, aug, 1, fmt.Sprint("approver-", i), "", approvedAt)
 		}()
 	}
 	wg.Wait()
@@ -237,7 +264,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	var vout bytes.Buffer
 	sep, err := calendar.ParseMonth("2026-09")
 	require.NoError(t, err)
-	require.NoError(t, verifyAndPrint(ctx, st, sep, 0, &vout))
+	require.NoError(t, verifyAndPrint(ctx, s3store.NewFromClient(payrollClient, bkt), sep, 0, &vout))
 	require.Contains(t, vout.String(), "csv       payroll/month=2026-09/v1/salary_multipliers.csv")
 	require.Contains(t, vout.String(), "approved  by li.na at 2026-10-04T09:00:00Z")
 }

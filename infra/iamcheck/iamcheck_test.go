@@ -1,0 +1,87 @@
+package iamcheck_test
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scorecard/scorecard/infra/iamcheck"
+)
+
+// TestDroppedStatements pins what MinIO cannot check: if the template
+// gains a statement the translation cannot express, this fails until the
+// statement is listed here (and in docs/deploy.md).
+func TestDroppedStatements(t *testing.T) {
+	policies, err := iamcheck.StackPolicies("../../template.yaml", "bkt")
+	require.NoError(t, err)
+	for _, r := range iamcheck.Roles {
+		var sids []string
+		for _, d := range policies[r.User].Dropped {
+			sids = append(sids, d.Source+"/"+d.Sid)
+		}
+		require.Equal(t, []string{
+			"DataBucketPolicy/DenyInsecureTransport",
+			"DataBucketPolicy/PayrollWrittenOnlyWithIfNoneMatch",
+		}, sids, r.User)
+	}
+}
+
+// TestTranslation checks the resolved forms: !Sub of the bucket name onto
+// the bucket under test, a role's ArnNotEquals exemption, a Principal's
+// own Allow.
+func TestTranslation(t *testing.T) {
+	policies, err := iamcheck.StackPolicies("../../template.yaml", "bkt")
+	require.NoError(t, err)
+	ingest := policies["ingest"].JSON()
+	require.Contains(t, ingest, `"arn:aws:s3:::bkt/raw/*"`)
+	require.NotContains(t, ingest, "${")
+	require.NotContains(t, ingest, "scorecard-data-")
+	require.Contains(t, ingest, "BucketPublishedWrittenOnlyByClose")
+	closePolicy := policies["close"].JSON()
+	require.NotContains(t, closePolicy, "BucketPublishedWrittenOnlyByClose", "the close is exempt")
+	require.Contains(t, closePolicy, "BucketApprovalsWrittenOnlyByApprover")
+	payroll := policies["payroll"].JSON()
+	require.Contains(t, payroll, "BucketPayrollFetch")
+	require.NotContains(t, payroll, "BucketPayrollReadableOnlyByPayrollCloseAndApprover", "payroll is exempt")
+	require.NotContains(t, payroll, "BucketApproverFetch", "the approver's Allow")
+	require.NotContains(t, ingest, "PayrollFetch", "someone else's Allow")
+	for _, r := range policies {
+		require.NotContains(t, r.JSON(), "PrincipalArn", "conditions on the caller are evaluated away")
+	}
+}
+
+// TestWithoutApprover: with ApproverPrincipalArn empty (its default), no
+// one may write an approval, not even the close.
+func TestWithoutApprover(t *testing.T) {
+	src, err := os.ReadFile("../../template.yaml")
+	require.NoError(t, err)
+	env := iamcheck.TestEnv("bkt")
+	delete(env.Parameters, "ApproverPrincipalArn")
+	tpl, err := iamcheck.Parse(src, env)
+	require.NoError(t, err)
+	_, err = tpl.Principal("ApproverPrincipalArn")
+	require.ErrorContains(t, err, "empty")
+	for _, role := range []string{"CloseRole", "IngestRole"} {
+		s, err := tpl.Role(role)
+		require.NoError(t, err)
+		r, err := tpl.Policy(s)
+		require.NoError(t, err)
+		i := slices.IndexFunc(r.Policy.Statement, func(st iamcheck.Statement) bool {
+			return st.Sid == "BucketApprovalsWrittenOnlyByApprover"
+		})
+		require.GreaterOrEqual(t, i, 0, role)
+		st := r.Policy.Statement[i]
+		require.Equal(t, "Deny", st.Effect)
+		require.Empty(t, st.Condition, "denies everyone")
+		require.True(t, strings.HasSuffix(st.Resource[0], "/approval.json"))
+	}
+	// The payroll read exemption still names payroll (twice) and the close.
+	p, err := tpl.Principal("PayrollPrincipalArn")
+	require.NoError(t, err)
+	r, err := tpl.Policy(p)
+	require.NoError(t, err)
+	require.NotContains(t, r.JSON(), "BucketPayrollReadableOnlyByPayrollCloseAndApprover")
+}
