@@ -57,6 +57,7 @@ func BenchmarkReadTickets(b *testing.B) {
 	csv := crmCSV(100_000)
 	b.Run("utf-8", func(b *testing.B) { benchmarkReadTickets(b, []byte(csv)) })
 	b.Run("gb18030", func(b *testing.B) { benchmarkReadTickets(b, gbk(b, csv)) })
+	b.Run("xlsx", func(b *testing.B) { benchmarkReadTickets(b, crmXLSX(b, 100_000)) })
 }
 
 func BenchmarkParseTimestamp(b *testing.B) {

@@ -14,11 +14,29 @@
 // comes from the reader or a callback.
 //
 // Formats: XLSX when the key ends in .xlsx/.xlsm or the content starts with
-// the ZIP signature (the first worksheet, read with excelize's streaming
-// rows after spooling to a temp file; Excel serial numbers in date columns
-// are dates in the 1900 or 1904 system, the fraction the time of day; cached
-// values, never formulas, are read); a legacy .xls is unsupported_format;
-// anything else is delimited text.
+// the ZIP signature; a legacy .xls is unsupported_format; anything else is
+// delimited text.
+//
+// XLSX: the workbook is spooled to a temp file (a ZIP needs random access)
+// and read by a small reader of the standard library's archive/zip and
+// encoding/xml (xlsx.go). It reads the first worksheet in workbook order
+// (xl/workbook.xml through its relationships, wherever the part is), the
+// 1904 flag and the shared strings (plain or rich text; phonetic runs are
+// ignored, _xHHHH_ escapes decoded), then streams the worksheet row by row.
+// Cells hold their raw values, as excelize's RawCellValue does: the shared
+// or inline string, the cached value of a formula (never the formula), the
+// number as stored, 1/0 for a boolean, the error text such as #N/A; cells
+// skipped by their references are empty, trailing empty cells dropped.
+// Excel serial numbers in date columns are dates in the 1900 or 1904
+// system, the fraction the time of day. RowError.Line is the sheet row
+// number. The parts read may unpack to at most 256 MiB in all and to at
+// most 100 times the file's size (not applied below 1 MiB), checked on the
+// sizes the ZIP declares and on the bytes actually inflated: beyond that
+// the file fails with xlsx_too_large (a ZIP bomb). The shared strings are
+// held in memory, at most 128 MiB; one row, and one XML token, at most
+// 64 MiB (record_too_large). A workbook that cannot be read (not a ZIP, no
+// worksheet, malformed XML, a corrupt ZIP entry, rows or cells out of order,
+// a missing shared string) fails with bad_xlsx naming the part and row.
 //
 // Text: UTF-8 with or without BOM, GB18030/GBK and UTF-16 LE/BE with a BOM
 // are detected automatically, and decoded before fields are split. The

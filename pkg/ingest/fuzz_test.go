@@ -19,7 +19,7 @@ var reasons = map[string]bool{
 
 var fileCodes = map[string]bool{
 	CodeEmptyFile: true, CodeNoHeader: true, CodeNotText: true, CodeUnsupportedFormat: true, CodeMissingColumn: true,
-	CodeMixedEncoding: true, CodeBadXLSX: true, CodeRecordTooLarge: true,
+	CodeMixedEncoding: true, CodeBadXLSX: true, CodeRecordTooLarge: true, CodeXLSXTooLarge: true,
 }
 
 // addSeeds adds the fixtures and a few hand-made exports to the corpus.

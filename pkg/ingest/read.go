@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/scorecard/scorecard/pkg/schema"
 )
 
@@ -99,12 +97,11 @@ func (t *csvTable) badQuote() bool { return t.sp.badQuote }
 func (t *csvTable) close() error   { return nil }
 
 // xlsxTable reads the first worksheet of a workbook spooled to a temp file
-// (a ZIP needs random access), with excelize's streaming row reader.
+// (a ZIP needs random access), with the streaming reader of xlsx.go.
 type xlsxTable struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	tmp  string
-	row  int64
+	f   *os.File
+	x   *xlsxReader
+	tmp string
 }
 
 func openXLSX(r io.Reader) (t *xlsxTable, date1904 bool, err error) {
@@ -120,64 +117,40 @@ func openXLSX(r io.Reader) (t *xlsxTable, date1904 bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("spooling workbook: %w", err)
 	}
-	t = &xlsxTable{tmp: tmp.Name()}
-	_, err = io.Copy(tmp, r)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	t = &xlsxTable{f: tmp, tmp: tmp.Name()}
+	size, err := io.Copy(tmp, r)
 	if err != nil {
 		t.close()
 		return nil, false, fmt.Errorf("spooling workbook: %w", err)
 	}
-	t.f, err = excelize.OpenFile(t.tmp)
-	if err != nil {
+	if t.x, err = newXLSXReader(tmp, size); err != nil {
 		t.close()
-		return nil, false, fileErr(CodeBadXLSX, 0, "cannot open the workbook: %v", err)
+		return nil, false, err
 	}
-	sheets := t.f.GetSheetList()
-	if len(sheets) == 0 {
-		t.close()
-		return nil, false, fileErr(CodeBadXLSX, 0, "the workbook has no worksheet")
-	}
-	if t.rows, err = t.f.Rows(sheets[0]); err != nil {
-		t.close()
-		return nil, false, fileErr(CodeBadXLSX, 0, "cannot read worksheet %q: %v", sheets[0], err)
-	}
-	props, _ := t.f.GetWorkbookProps()
-	return t, props.Date1904 != nil && *props.Date1904, nil
+	return t, t.x.date1904, nil
 }
 
 func (t *xlsxTable) next() (cells []string, line int64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			cells, line, err = nil, t.row, fileErr(CodeBadXLSX, t.row, "cannot read the row: %v", p)
+			cells, line, err = nil, t.x.row, fileErr(CodeBadXLSX, t.x.row, "cannot read the row: %v", p)
 		}
 	}()
-	for t.rows.Next() {
-		t.row++
-		cells, err := t.rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, t.row, fileErr(CodeBadXLSX, t.row, "cannot read the row: %v", err)
-		}
-		if !isBlank(cells) {
-			return cells, t.row, nil
+	for {
+		cells, line, err := t.x.next()
+		if err != nil || !isBlank(cells) {
+			return cells, line, err
 		}
 	}
-	if err := t.rows.Error(); err != nil {
-		return nil, t.row, fileErr(CodeBadXLSX, t.row, "cannot read the worksheet: %v", err)
-	}
-	return nil, t.row, io.EOF
 }
 
 func (t *xlsxTable) badQuote() bool { return false }
 
 func (t *xlsxTable) close() error {
-	if t.rows != nil {
-		_ = t.rows.Close()
+	if t.x != nil {
+		_ = t.x.close()
 	}
-	if t.f != nil {
-		_ = t.f.Close()
-	}
+	_ = t.f.Close()
 	return os.Remove(t.tmp)
 }
 

@@ -159,6 +159,9 @@ const (
 	CodeMixedEncoding     = "mixed_encoding"     // lines in different encodings
 	CodeBadXLSX           = "bad_xlsx"           // the workbook cannot be read
 	CodeRecordTooLarge    = "record_too_large"   // one record above 64 MiB (an unclosed quote?)
+	// CodeXLSXTooLarge: the parts of a workbook read unpack to more than
+	// 256 MiB, or to more than 100 times the file's size (a ZIP bomb?).
+	CodeXLSXTooLarge = "xlsx_too_large"
 )
 
 // FileError means the file cannot be read at all: nothing from it may be

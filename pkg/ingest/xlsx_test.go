@@ -8,7 +8,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// workbook builds an XLSX file: rows of cells at their sheet row numbers
+// workbook builds an XLSX file with excelize (and checks that the reader
+// of xlsx.go reads it as excelize does): rows of cells at their sheet row numbers
 // (1-based), each cell a string, a float64, an int, a bool or a time.Time.
 // A *formula cell is written as a formula with a cached value.
 type formula struct {
@@ -16,7 +17,7 @@ type formula struct {
 	cached float64
 }
 
-func workbook(t *testing.T, date1904 bool, rows map[int][]any) []byte {
+func workbook(t testing.TB, date1904 bool, rows map[int][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -68,6 +69,7 @@ func workbook(t *testing.T, date1904 bool, rows map[int][]any) []byte {
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
+	diffXLSX(t, buf.Bytes()) // the reader reads it as excelize does
 	return buf.Bytes()
 }
 
