@@ -56,7 +56,7 @@ var binaries = []struct {
 	mustNot []string
 }{
 	{"./functions/ingest", []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64"}, "lambda.norpc",
-		[]string{module + "/pkg/closejob", module + "/pkg/score", module + "/pkg/payroll"}},
+		[]string{module + "/pkg/closejob", module + "/pkg/score", module + "/pkg/payroll", "github.com/xuri/excelize"}},
 	{"./functions/close", []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64"}, "lambda.norpc",
 		[]string{module + "/pkg/ingestjob", module + "/pkg/ingest", module + "/pkg/source", "github.com/xuri/excelize"}},
 	{"./cmd/scorecard", nil, "", []string{"github.com/aws/aws-lambda-go"}},

@@ -218,6 +218,9 @@ func printClose(w io.Writer, res *closejob.Result) {
 	if len(r.NotOnRoster) > 0 {
 		fmt.Fprintf(w, "not on the roster (left out of payroll): %s\n", strings.Join(r.NotOnRoster, ", "))
 	}
+	for _, l := range r.ToReview {
+		fmt.Fprintf(w, "to review: %s %s (payroll: %s)\n", l.EmployeeID, l.Reason, l.Payroll)
+	}
 	if len(r.UnattributedSurveys) > 0 {
 		fmt.Fprintf(w, "surveys not attributed to anyone: %d (response ids: %s)\n", len(r.UnattributedSurveys), strings.Join(r.UnattributedSurveys, ", "))
 	}
@@ -248,9 +251,15 @@ func printTable(w io.Writer, rows []schema.PayrollRow) {
 		}
 		return payroll.FormatFen(*p)
 	}
+	centi := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return payroll.FormatCenti(*p)
+	}
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.EmployeeID, str(r.EmployeeName), str(r.Team),
-			payroll.FormatCenti(r.ScoreCenti), r.Band, payroll.FormatCenti(r.MultiplierCenti), fen(r.PerformancePayFen), fen(r.PayoutFen))
+			centi(r.ScoreCenti), str(r.Band), payroll.FormatCenti(r.MultiplierCenti), fen(r.PerformancePayFen), fen(r.PayoutFen))
 	}
 	tw.Flush()
 }

@@ -25,6 +25,10 @@
 --     submitted_at, then the same order); credited to employee_id, else to
 --     the assignee of its de-duplicated ticket (cancelled or not); a response
 --     credited to nobody is not scored.
+--   no_activity (spec §8): no ticket evaluated in the month, no response
+--     credited in it and no evaluation record for it (the evaluations
+--     partition of the month, any known kind): such a scorecard has no score
+--     and no band, but its KPI lines, and so the points here, are the same.
 -- Points: weight minus deduction × shortfall below target, between 0 and the
 -- weight, rounded half-up to 4 decimals; satisfaction below 5 responses uses
 -- (satisfied + 5·p)/(responses + 5), p the pooled rate of every credited
@@ -147,6 +151,14 @@ pool AS (
          CAST(COALESCE(sum(satisfied), 0) AS BIGINT) AS satisfied
   FROM survey_counts
 ),
+evaluation_records AS (
+  SELECT DISTINCT e.employee_id
+  FROM evaluations e
+  CROSS JOIN params p
+  WHERE e.month = p.month AND e.eval_month = p.month
+    AND e.kind IN ('exam_score', 'responsibility_incident', 'attitude_complaint',
+                   'communication_error', 'problem_solving', 'peer_review')
+),
 newest_roster AS (
   SELECT source_key, source_uploaded_at
   FROM roster
@@ -185,11 +197,13 @@ counts AS (
          COALESCE(t.complaints_decided, 0) AS cd,
          COALESCE(t.complaints_success, 0) AS cs,
          pool.responses AS pool_n,
-         pool.satisfied AS pool_s
+         pool.satisfied AS pool_s,
+         (v.employee_id IS NOT NULL) AS has_evaluation
   FROM employees e
   CROSS JOIN pool
   LEFT JOIN survey_counts s ON s.employee_id = e.employee_id
   LEFT JOIN ticket_counts t ON t.employee_id = e.employee_id
+  LEFT JOIN evaluation_records v ON v.employee_id = e.employee_id
 ),
 -- The satisfaction rate used, in percent, as the fraction sat_a / sat_b.
 rates AS (
@@ -244,7 +258,8 @@ SELECT p.month, m.employee_id,
        m.cs AS complaints_success,
        CAST(CAST(m.sat_micro AS DECIMAL(18,0)) * CAST('0.0001' AS DECIMAL(5,4)) AS DECIMAL(18,4)) AS satisfaction_points,
        CAST(CAST(m.ot_micro AS DECIMAL(18,0)) * CAST('0.0001' AS DECIMAL(5,4)) AS DECIMAL(18,4)) AS on_time_points,
-       CAST(CAST(m.cs_micro AS DECIMAL(18,0)) * CAST('0.0001' AS DECIMAL(5,4)) AS DECIMAL(18,4)) AS complaint_success_points
+       CAST(CAST(m.cs_micro AS DECIMAL(18,0)) * CAST('0.0001' AS DECIMAL(5,4)) AS DECIMAL(18,4)) AS complaint_success_points,
+       (m.ev = 0 AND m.n = 0 AND NOT m.has_evaluation) AS no_activity
 FROM micro m
 CROSS JOIN params p
 ORDER BY m.employee_id;

@@ -238,6 +238,12 @@ func kpiRows(t *testing.T, dir, month string, version int32) []schema.KPIScore {
 	return readParquet[schema.KPIScore](t, filepath.Join(dir, "scorecards", "kpis", "month="+month, fmt.Sprintf("v%d.parquet", version)))
 }
 
+// scorecardRows reads the scorecards the close published for month and version.
+func scorecardRows(t *testing.T, dir, month string, version int32) []schema.Scorecard {
+	t.Helper()
+	return readParquet[schema.Scorecard](t, filepath.Join(dir, "scorecards", "employees", "month="+month, fmt.Sprintf("v%d.parquet", version)))
+}
+
 // writeExport writes a raw export with an upload (modification) time.
 func writeExport(t *testing.T, dir, key string, data []byte, uploaded time.Time) {
 	t.Helper()

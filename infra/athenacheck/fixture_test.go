@@ -75,7 +75,7 @@ func employee(e export, row int64, id, team string) schema.Employee {
 // scorecardRow builds a scorecard row; team "" is null (not on the roster).
 func scorecardRow(id string, version int32, team string) schema.Scorecard {
 	sc := schema.Scorecard{
-		EmployeeID: id, Version: version, ScoreCenti: 9000, Band: "A", BandLabel: "优秀",
+		EmployeeID: id, Version: version, ScoreCenti: i64(9000), Band: str("A"), BandLabel: str("优秀"),
 		MultiplierCenti: 120, WeightAssessedCenti: 10000, NotOnRoster: team == "",
 		PolicyID: "default", PolicySHA256: "0000",
 	}

@@ -94,8 +94,9 @@ func diffLines(t *testing.T, what string, got, want []string) {
 
 // checkBandDistribution: every scorecard counts in its band, E1099 (not on
 // the roster) too: the view is about scorecards, and on_payroll leaves out
-// those flagged not_on_roster. So 2026-09 has A 4, B 3 (2 on the payroll),
-// C 2, D 1, as expected/scorecards says.
+// those flagged not_on_roster. E1010 is no_activity (spec §8): no band, the
+// NULL row, last. So 2026-09 has A 3, B 3 (2 on the payroll), C 2, D 1 and
+// NULL 1, as expected/scorecards says.
 func checkBandDistribution(t *testing.T, db *sql.DB, cards []expectedCard) {
 	type count struct{ employees, onPayroll int64 }
 	per := map[string]*count{}
@@ -111,11 +112,18 @@ func checkBandDistribution(t *testing.T, db *sql.DB, cards []expectedCard) {
 		}
 	}
 	var want []string
-	for _, band := range []string{"A", "B", "C", "D"} {
+	for _, band := range []string{"A", "B", "C", "D", ""} {
 		if n := per[band]; n != nil {
+			name, label := band, bandLabels[band]
+			if band == "" {
+				name, label = "NULL", "NULL"
+			}
 			want = append(want, fmt.Sprintf("month=%s band=%s band_label=%s employees=%d on_payroll=%d share_pct=%s",
-				sampleMonth, band, bandLabels[band], n.employees, n.onPayroll, percent2(n.employees, int64(len(cards)))))
+				sampleMonth, name, label, n.employees, n.onPayroll, percent2(n.employees, int64(len(cards)))))
 		}
+	}
+	if per[""] == nil || per[""].employees != 1 {
+		t.Errorf("expected scorecards: want one no_activity card (E1010), got %v", per[""])
 	}
 	rows := runFile(t, db, "band_distribution.sql", nil)
 	diffLines(t, "band_distribution", project(rows, "month", "band", "band_label", "employees", "on_payroll", "share_pct"), want)
@@ -215,9 +223,14 @@ func checkEmployeeKPIHistory(t *testing.T, db *sql.DB, cards []expectedCard) {
 		t.Run(id, func(t *testing.T) {
 			rows := runFile(t, db, "employee_kpi_history.sql", map[string]string{"employee_id": id})
 			byKPI := map[string]map[string]any{}
+			// A no_activity card (E1010) has a NULL score and band.
+			var score, band any = c["score"], c["band"]
+			if c["no_activity"] == "true" {
+				score, band = nil, nil
+			}
 			for _, r := range rows {
-				if r["month"] != sampleMonth || r["version"] != int64(1) || r["score"] != c["score"] || r["band"] != c["band"] {
-					t.Errorf("%s: month %v version %v score %v band %v; want %s, 1, %s, %s", r["kpi"], r["month"], r["version"], r["score"], r["band"], sampleMonth, c["score"], c["band"])
+				if r["month"] != sampleMonth || r["version"] != int64(1) || r["score"] != score || r["band"] != band {
+					t.Errorf("%s: month %v version %v score %v band %v; want %s, 1, %v, %v", r["kpi"], r["month"], r["version"], r["score"], r["band"], sampleMonth, score, band)
 				}
 				byKPI[r["kpi"].(string)] = r
 			}
@@ -358,14 +371,14 @@ func checkKPIReferenceExpected(t *testing.T, db *sql.DB, cards []expectedCard) {
 	rows := runFile(t, db, "kpi_reference.sql", map[string]string{"month": sampleMonth})
 	var got, want []string
 	for _, r := range rows {
-		got = append(got, fmt.Sprintf("%v %v: satisfaction %v/%v small %v %v, on_time %v/%v %v, complaints %v/%v %v",
+		got = append(got, fmt.Sprintf("%v %v: satisfaction %v/%v small %v %v, on_time %v/%v %v, complaints %v/%v %v, no_activity %v",
 			r["month"], r["employee_id"], r["satisfaction_satisfied"], r["satisfaction_responses"], r["small_sample"], r["satisfaction_points"],
-			r["on_time_count"], r["on_time_evaluated"], r["on_time_points"], r["complaints_success"], r["complaints_decided"], r["complaint_success_points"]))
+			r["on_time_count"], r["on_time_evaluated"], r["on_time_points"], r["complaints_success"], r["complaints_decided"], r["complaint_success_points"], r["no_activity"]))
 	}
 	for _, c := range cards {
-		want = append(want, fmt.Sprintf("%s %s: satisfaction %s/%s small %s %s, on_time %s/%s %s, complaints %s/%s %s",
+		want = append(want, fmt.Sprintf("%s %s: satisfaction %s/%s small %s %s, on_time %s/%s %s, complaints %s/%s %s, no_activity %s",
 			sampleMonth, c["employee_id"], c["satisfaction_satisfied"], c["satisfaction_n"], c["small_sample"], c["satisfaction_points"],
-			c["on_time_count"], c["on_time_evaluated"], c["on_time_points"], c["complaints_success"], c["complaints_decided"], c["complaint_success_points"]))
+			c["on_time_count"], c["on_time_evaluated"], c["on_time_points"], c["complaints_success"], c["complaints_decided"], c["complaint_success_points"], c["no_activity"]))
 	}
 	diffLines(t, "kpi_reference", got, want)
 }
@@ -606,7 +619,11 @@ func TestSamplePredicates(t *testing.T) {
 	t.Run("decimals", func(t *testing.T) {
 		var want []string
 		for _, c := range cards {
-			want = append(want, fmt.Sprintf("employee_id=%s score=%s", c["employee_id"], c["score"]))
+			score := c["score"]
+			if c["no_activity"] == "true" {
+				score = "NULL" // spec §8: no score
+			}
+			want = append(want, fmt.Sprintf("employee_id=%s score=%s", c["employee_id"], score))
 		}
 		diffLines(t, "scorecards.score", project(query(t, db, "SELECT employee_id, CAST(score AS VARCHAR) AS score FROM scorecards ORDER BY 1"), "employee_id", "score"), want)
 		payroll := readCSV(t, filepath.Join(expectedDir(), "salary_multipliers-"+sampleMonth+".csv"))

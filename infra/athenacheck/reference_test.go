@@ -14,21 +14,22 @@ import (
 	"github.com/scorecard/scorecard/pkg/store"
 )
 
-// kpiLine is one employee's three rate KPIs, as text so that the reference
-// SQL and the Go scorer compare field by field.
+// kpiLine is one employee's three rate KPIs and no_activity flag, as text
+// so that the reference SQL and the Go scorer compare field by field.
 type kpiLine struct {
 	satisfaction, onTime, complaints string
+	noActivity                       bool
 }
 
 // agreement sums what a comparison covered, for the test log.
 type agreement struct {
-	employees                     int
+	employees, noActivity         int
 	satS, satN, otOn, otN, cS, cD int64
 }
 
 func (a agreement) String() string {
-	return fmt.Sprintf("%d employees; satisfaction %d/%d, on_time %d/%d, complaint_success %d/%d",
-		a.employees, a.satS, a.satN, a.otOn, a.otN, a.cS, a.cD)
+	return fmt.Sprintf("%d employees (%d no_activity); satisfaction %d/%d, on_time %d/%d, complaint_success %d/%d",
+		a.employees, a.noActivity, a.satS, a.satN, a.otOn, a.otN, a.cS, a.cD)
 }
 
 // rateText renders counts and points the same way for both sides.
@@ -39,7 +40,8 @@ func rateText(num, den, sample int64, points string) string {
 // compareWithScorer runs kpi_reference.sql for month and checks it against
 // the KPI lines the Go scorer published in version: the same employees,
 // and for each the same satisfaction, on_time and complaint_success
-// numerator, denominator, sample size and points.
+// numerator, denominator, sample size and points, and the same no_activity
+// flag (spec §8) as the published scorecard.
 func compareWithScorer(t *testing.T, db *sql.DB, dir, month string, version int32) agreement {
 	t.Helper()
 	goLines := map[string]*kpiLine{}
@@ -70,6 +72,11 @@ func compareWithScorer(t *testing.T, db *sql.DB, dir, month string, version int3
 			l.complaints = text
 		}
 	}
+	for _, sc := range scorecardRows(t, dir, month, version) {
+		if l := goLines[sc.EmployeeID]; l != nil {
+			l.noActivity = sc.NoActivity
+		}
+	}
 	var a agreement
 	sqlLines := map[string]*kpiLine{}
 	for _, r := range runFile(t, db, "kpi_reference.sql", map[string]string{"month": month}) {
@@ -85,8 +92,12 @@ func compareWithScorer(t *testing.T, db *sql.DB, dir, month string, version int3
 			satisfaction: rateText(i("satisfaction_satisfied"), i("satisfaction_responses"), i("satisfaction_responses"), satPoints),
 			onTime:       rateText(i("on_time_count"), i("on_time_evaluated"), i("on_time_evaluated"), r["on_time_points"].(string)),
 			complaints:   rateText(i("complaints_success"), i("complaints_decided"), i("complaints_decided"), r["complaint_success_points"].(string)),
+			noActivity:   r["no_activity"].(bool),
 		}
 		a.employees++
+		if r["no_activity"].(bool) {
+			a.noActivity++
+		}
 		a.satS += i("satisfaction_satisfied")
 		a.satN += i("satisfaction_responses")
 		a.otOn += i("on_time_count")

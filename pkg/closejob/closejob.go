@@ -156,7 +156,7 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	version := d.latest + 1
-	rows, err := payroll.Rows(month.String(), version, cardsOf(res, version))
+	rows, err := payroll.Rows(month.String(), version, cardsOf(res, version), pol.NoActivity.Exclude)
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/payroll"
+	"github.com/scorecard/scorecard/pkg/policy"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/store"
 )
@@ -97,8 +98,17 @@ func TestSampleCloseMatchesExpected(t *testing.T) {
 			t.Run(emp, func(t *testing.T) {
 				card, ok := cardOf[emp]
 				require.True(t, ok, "no scorecard for %s", emp)
-				require.Equal(t, col(rec, "score"), payroll.FormatCenti(card.ScoreCenti))
-				require.Equal(t, col(rec, "band"), card.Band)
+				score, band := "", ""
+				if card.ScoreCenti != nil {
+					score = payroll.FormatCenti(*card.ScoreCenti)
+				}
+				if card.Band != nil {
+					band = *card.Band
+				}
+				require.Equal(t, col(rec, "score"), score)
+				require.Equal(t, col(rec, "band"), band)
+				require.Equal(t, col(rec, "multiplier"), payroll.FormatCenti(card.MultiplierCenti))
+				require.Equal(t, col(rec, "no_activity") == "true", card.NoActivity)
 				require.Equal(t, col(rec, "not_on_roster") == "true", card.NotOnRoster)
 				require.Equal(t, col(rec, "small_sample") == "true", card.SmallSample)
 				for kpi, c := range points {
@@ -313,6 +323,53 @@ func TestCloseRefusesForeignBytesInItsVersion(t *testing.T) {
 			require.Equal(t, foreign, sampletest.Read(t, st, key), "the existing file was overwritten")
 			_, err = st.Head(context.Background(), bucket.Manifest(m, 1))
 			require.ErrorIs(t, err, store.ErrNotExist, "a manifest was written over files it does not describe")
+		})
+	}
+}
+
+// TestNoActivityInTheCloseReport: E1010 (hired 09-10, no work) is
+// no_activity (spec §8). The close report lists them under "To review"
+// (JSON to_review) and leaves them out of the band counts; with the default
+// policy they are on the payroll table at 1.00, with no_activity.exclude
+// they are not.
+func TestNoActivityInTheCloseReport(t *testing.T) {
+	for _, tt := range []struct {
+		name, policy, payroll, total string
+		rows                         int
+	}{
+		{"default policy: paid the base", "", "multiplier 1.00", "50460.00", 9},
+		{"exclude: left out of the payroll table", "  exclude: true\n", "excluded", "46460.00", 8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, st := sampletest.Store(t)
+			if tt.policy != "" {
+				doc := strings.Replace(string(policy.DefaultYAML()), "  multiplier: \"1.00\"\n  exclude: false\n", tt.policy, 1)
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "config", "policy.yaml"), []byte(doc), 0o644))
+			}
+			sampletest.IngestAll(t, st)
+			res := closeMonth(t, st, closejob.Request{Month: "2026-09"})
+			require.Equal(t, closejob.Published, res.Status)
+			rep := res.Report
+			require.Equal(t, []closejob.ReviewLine{{EmployeeID: "E1010", Reason: closejob.ReasonNoActivity, Payroll: tt.payroll}}, rep.ToReview)
+			require.Equal(t, map[string]int{"A": 3, "B": 3, "C": 2, "D": 1}, rep.BandCounts, "E1010 has no band")
+			require.Equal(t, tt.rows, rep.PayrollRows)
+			require.Len(t, res.Payroll, tt.rows)
+			require.Equal(t, tt.total, rep.TotalPayout)
+
+			md := string(sampletest.Read(t, st, "reports/close/month=2026-09/v1.md"))
+			require.Contains(t, md, "\n## To review\n\n| employee | reason | payroll |\n|---|---|---|\n| E1010 | no_activity | "+tt.payroll+" |\n")
+			var js struct {
+				ToReview []map[string]string `json:"to_review"`
+			}
+			require.NoError(t, json.Unmarshal(sampletest.Read(t, st, "reports/close/month=2026-09/v1.json"), &js))
+			require.Equal(t, []map[string]string{{"employee_id": "E1010", "reason": "no_activity", "payroll": tt.payroll}}, js.ToReview)
+
+			csvText := string(sampletest.Read(t, st, "payroll/month=2026-09/v1/salary_multipliers.csv"))
+			if tt.rows == 9 {
+				require.Contains(t, csvText, "\r\n2026-09,E1010,冯若曦,售后二组,,,1.00,4000.00,4000.00\r\n")
+			} else {
+				require.NotContains(t, csvText, "E1010")
+			}
 		})
 	}
 }

@@ -31,6 +31,7 @@ type Report struct {
 	PooledSatisfaction  string           `json:"pooled_satisfaction"`
 	UnattributedSurveys []string         `json:"unattributed_surveys"`
 	NotOnRoster         []string         `json:"not_on_roster"`
+	ToReview            []ReviewLine     `json:"to_review"`
 	Quarantined         []QuarantineLine `json:"quarantined"`
 	InputObjects        int              `json:"input_objects"`
 	PartitionsRead      []string         `json:"partitions_read"`
@@ -38,6 +39,20 @@ type Report struct {
 	// AllowIncomplete is set when the month was closed although not ready.
 	AllowIncomplete *payroll.Override `json:"allow_incomplete,omitempty"`
 }
+
+// ReviewLine is an employee a person should look at before payroll runs,
+// and why: reason ReasonNoActivity (spec §8) for now.
+type ReviewLine struct {
+	EmployeeID string `json:"employee_id"`
+	Reason     string `json:"reason"`
+	// Payroll says what the payroll table does with them: "multiplier
+	// 1.00" (no_activity.multiplier) or "excluded" (no_activity.exclude).
+	Payroll string `json:"payroll"`
+}
+
+// ReasonNoActivity: no ticket evaluated, no survey credited and no
+// evaluation record in the month; no score, no band.
+const ReasonNoActivity = "no_activity"
 
 // QuarantineLine counts the rows rejected from one input export.
 type QuarantineLine struct {
@@ -55,13 +70,22 @@ func newReport(month calendar.Month, pol *policy.Policy, res *score.Result, in *
 		PooledSatisfaction:  res.PooledSatisfactionText(),
 		UnattributedSurveys: nonNil(res.Unattributed),
 		NotOnRoster:         nonNil(res.NotOnRoster),
+		ToReview:            []ReviewLine{},
 		Quarantined:         in.quarantined,
 		InputObjects:        len(in.objects),
 		PartitionsRead:      in.partitions,
 	}
 	r.Policy.ID, r.Policy.SHA256 = pol.ID, pol.SHA256
+	inactivePay := "multiplier " + payroll.FormatCenti(pol.NoActivity.MultiplierCenti())
+	if pol.NoActivity.Exclude {
+		inactivePay = "excluded"
+	}
 	for _, c := range res.Cards {
-		if !c.Scorecard.NotOnRoster {
+		sc := &c.Scorecard
+		if sc.NoActivity {
+			r.ToReview = append(r.ToReview, ReviewLine{EmployeeID: sc.EmployeeID, Reason: ReasonNoActivity, Payroll: inactivePay})
+		}
+		if !sc.NotOnRoster && !(sc.NoActivity && pol.NoActivity.Exclude) {
 			r.PayrollRows++
 		}
 	}
@@ -101,6 +125,15 @@ func (r *Report) Markdown() string {
 	sort.Strings(bands)
 	for _, k := range bands {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, r.BandCounts[k])
+	}
+	b.WriteString("\n## To review\n\n")
+	if len(r.ToReview) == 0 {
+		b.WriteString("none\n")
+	} else {
+		b.WriteString("| employee | reason | payroll |\n|---|---|---|\n")
+		for _, l := range r.ToReview {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", l.EmployeeID, l.Reason, l.Payroll)
+		}
 	}
 	fmt.Fprintf(&b, "\n## Not on the roster (not paid from this table)\n\n%s\n", bullet(r.NotOnRoster))
 	fmt.Fprintf(&b, "\n## Surveys not attributed to anyone\n\n%s\n", bullet(r.UnattributedSurveys))

@@ -178,12 +178,14 @@ func TestFileFormat(t *testing.T) {
 			"eval_month": {"BYTE_ARRAY", str, false},
 		}},
 		{"scorecards", func(t *testing.T) File {
-			rows := []schema.Scorecard{{EmployeeID: "E1", Version: 1, ScoreCenti: 9000, Band: "A", PayoutFen: ptr(int64(1))}}
+			rows := []schema.Scorecard{{EmployeeID: "E1", Version: 1, ScoreCenti: ptr(int64(9000)), Band: ptr("A"), PayoutFen: ptr(int64(1))}}
 			return writeAll(t, Options{}, func(*schema.Scorecard) string { return "2024-01" }, rows)[0]
 		}, map[string]want{
-			"score":        {"INT64", "DECIMAL(10,2)", false},
+			"score":        {"INT64", "DECIMAL(10,2)", true}, // null when no_activity
+			"band":         {"BYTE_ARRAY", str, true},
 			"payout":       {"INT64", money, true},
 			"small_sample": {"BOOLEAN", noType, false},
+			"no_activity":  {"BOOLEAN", noType, false},
 		}},
 		{"kpis", func(t *testing.T) File {
 			rows := []schema.KPIScore{{EmployeeID: "E1", Version: 1, KPI: "on_time", ValueMicro: ptr(int64(955000))}}

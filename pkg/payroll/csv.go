@@ -26,7 +26,8 @@ const bom = "\uFEFF"
 //     given order (Rows returns them sorted by employee_id);
 //   - score and multiplier with exactly two decimals ("92.50", "1.20"),
 //     money in yuan with exactly two decimals ("6000.00"), an empty cell
-//     for an unknown (null) value;
+//     for an unknown (null) value; a no_activity employee (spec §8) has
+//     empty score and band cells and the policy's no_activity.multiplier;
 //   - text cells (month, employee_id, employee_name, team, band) that
 //     start with = + - @, a tab or a carriage return are prefixed with an
 //     apostrophe so a spreadsheet shows them as text instead of running
@@ -50,8 +51,8 @@ func WriteCSV(w io.Writer, rows []schema.PayrollRow) error {
 		rec[1] = escapeText(r.EmployeeID)
 		rec[2] = escapeText(deref(r.EmployeeName))
 		rec[3] = escapeText(deref(r.Team))
-		rec[4] = FormatCenti(r.ScoreCenti)
-		rec[5] = escapeText(r.Band)
+		rec[4] = formatOptionalCenti(r.ScoreCenti)
+		rec[5] = escapeText(deref(r.Band))
 		rec[6] = FormatCenti(r.MultiplierCenti)
 		rec[7] = formatOptionalFen(r.PerformancePayFen)
 		rec[8] = formatOptionalFen(r.PayoutFen)
@@ -100,6 +101,13 @@ func deref(p *string) string {
 	return *p
 }
 
+func formatOptionalCenti(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return FormatCenti(*p)
+}
+
 func formatOptionalFen(p *int64) string {
 	if p == nil {
 		return ""
@@ -127,7 +135,7 @@ func unescapeText(s string) string {
 // ReadCSV reads what WriteCSV wrote: it strips the byte-order mark (if
 // any), checks the header is exactly schema.PayrollCSVHeader, and strips
 // the apostrophe WriteCSV put before text cells. Empty cells of
-// employee_name, team, performance_pay and payout are null. The CSV has no
+// employee_name, team, score, band, performance_pay and payout are null. The CSV has no
 // version column, so Version is 0 in every row: the caller knows it from
 // the key. As encoding/csv reads, a CR LF inside a quoted cell reads back
 // as LF. A malformed cell is an error naming the line and column: this
@@ -184,17 +192,17 @@ func parseRecord(rec []string) (schema.PayrollRow, error) {
 	r.EmployeeName = optionalText(rec[2])
 	r.Team = optionalText(rec[3])
 	var err error
-	if r.ScoreCenti, err = parseCenti(rec[4]); err != nil {
+	if r.ScoreCenti, err = parseOptionalCenti(rec[4]); err != nil {
 		return r, fmt.Errorf("score: %w", err)
 	}
-	r.Band = unescapeText(rec[5])
+	r.Band = optionalText(rec[5])
 	if r.MultiplierCenti, err = parseCenti(rec[6]); err != nil {
 		return r, fmt.Errorf("multiplier: %w", err)
 	}
-	if r.PerformancePayFen, err = parseOptionalFen(rec[7]); err != nil {
+	if r.PerformancePayFen, err = parseOptionalCenti(rec[7]); err != nil {
 		return r, fmt.Errorf("performance_pay: %w", err)
 	}
-	if r.PayoutFen, err = parseOptionalFen(rec[8]); err != nil {
+	if r.PayoutFen, err = parseOptionalCenti(rec[8]); err != nil {
 		return r, fmt.Errorf("payout: %w", err)
 	}
 	return r, nil
@@ -210,7 +218,9 @@ func optionalText(cell string) *string {
 	return &s
 }
 
-func parseOptionalFen(s string) (*int64, error) {
+// parseOptionalCenti parses an optional two-decimal cell (a score, or
+// money in yuan): empty is null.
+func parseOptionalCenti(s string) (*int64, error) {
 	if s == "" {
 		return nil, nil
 	}

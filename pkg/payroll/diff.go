@@ -42,8 +42,8 @@ var diffFields = []struct {
 }{
 	{"employee_name", func(r *schema.PayrollRow) string { return deref(r.EmployeeName) }},
 	{"team", func(r *schema.PayrollRow) string { return deref(r.Team) }},
-	{"score", func(r *schema.PayrollRow) string { return FormatCenti(r.ScoreCenti) }},
-	{"band", func(r *schema.PayrollRow) string { return r.Band }},
+	{"score", func(r *schema.PayrollRow) string { return formatOptionalCenti(r.ScoreCenti) }},
+	{"band", func(r *schema.PayrollRow) string { return deref(r.Band) }},
 	{"multiplier", func(r *schema.PayrollRow) string { return FormatCenti(r.MultiplierCenti) }},
 	{"performance_pay", func(r *schema.PayrollRow) string { return formatOptionalFen(r.PerformancePayFen) }},
 	{"payout", func(r *schema.PayrollRow) string { return formatOptionalFen(r.PayoutFen) }},

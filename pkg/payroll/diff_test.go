@@ -12,7 +12,7 @@ import (
 
 func TestDiff(t *testing.T) {
 	row := func(id string, scoreCenti, mult int64, pay *int64) schema.PayrollRow {
-		r := schema.PayrollRow{Month: "2026-09", EmployeeID: id, EmployeeName: ptr("名" + id), Team: ptr("T"), ScoreCenti: scoreCenti, Band: "B", MultiplierCenti: mult, PerformancePayFen: pay}
+		r := schema.PayrollRow{Month: "2026-09", EmployeeID: id, EmployeeName: ptr("名" + id), Team: ptr("T"), ScoreCenti: ptr(scoreCenti), Band: ptr("B"), MultiplierCenti: mult, PerformancePayFen: pay}
 		if pay != nil {
 			p, err := score.Payout(*pay, mult)
 			if err != nil {
@@ -27,7 +27,7 @@ func TestDiff(t *testing.T) {
 	e3 := row("E3", 9000, 120, ptr(int64(100000)))
 
 	e1Up := e1
-	e1Up.ScoreCenti, e1Up.Band, e1Up.MultiplierCenti, e1Up.PayoutFen = 9050, "A", 120, ptr(int64(720000))
+	e1Up.ScoreCenti, e1Up.Band, e1Up.MultiplierCenti, e1Up.PayoutFen = ptr(int64(9050)), ptr("A"), 120, ptr(int64(720000))
 	e2Renamed := e2
 	e2Renamed.EmployeeName, e2Renamed.Team = ptr("新名字"), nil
 	e2Paid := e2

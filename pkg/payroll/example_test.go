@@ -20,12 +20,12 @@ func ExampleWriteCSV() {
 		return
 	}
 	cards := []schema.Scorecard{
-		{EmployeeID: "E002", EmployeeName: &name, Team: &team, ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: &pay, PayoutFen: &payout},
-		{EmployeeID: "E001", ScoreCenti: 6875, Band: "D", MultiplierCenti: 50}, // no roster pay: empty cells
-		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true},
+		{EmployeeID: "E002", EmployeeName: &name, Team: &team, ScoreCenti: ptr(int64(9250)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: &pay, PayoutFen: &payout},
+		{EmployeeID: "E001", ScoreCenti: ptr(int64(6875)), Band: ptr("D"), MultiplierCenti: 50}, // no roster pay: empty cells
+		{EmployeeID: "X9", ScoreCenti: ptr(int64(9900)), Band: ptr("A"), MultiplierCenti: 120, NotOnRoster: true},
 	}
 	var buf bytes.Buffer
-	rows, err := payroll.Rows("2026-09", 1, cards)
+	rows, err := payroll.Rows("2026-09", 1, cards, false)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -45,8 +45,8 @@ func ExampleWriteCSV() {
 }
 
 func ExampleDiff() {
-	v1 := []schema.PayrollRow{{EmployeeID: "E001", ScoreCenti: 8950, Band: "B", MultiplierCenti: 100}}
-	v2 := []schema.PayrollRow{{EmployeeID: "E001", ScoreCenti: 9010, Band: "A", MultiplierCenti: 120}}
+	v1 := []schema.PayrollRow{{EmployeeID: "E001", ScoreCenti: ptr(int64(8950)), Band: ptr("B"), MultiplierCenti: 100}}
+	v2 := []schema.PayrollRow{{EmployeeID: "E001", ScoreCenti: ptr(int64(9010)), Band: ptr("A"), MultiplierCenti: 120}}
 	for _, c := range payroll.Diff(v1, v2) {
 		for _, f := range c.Fields {
 			fmt.Printf("%s %s %s: %s -> %s\n", c.EmployeeID, c.Kind, f.Field, f.Before, f.After)
@@ -57,3 +57,5 @@ func ExampleDiff() {
 	// E001 changed band: B -> A
 	// E001 changed multiplier: 1.00 -> 1.20
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -31,7 +31,10 @@ import (
 
 // Rows builds the payroll table for month and version: one row per
 // scorecard that is on the roster (NotOnRoster false), sorted by
-// employee_id in byte order (ties keep their input order).
+// employee_id in byte order (ties keep their input order). A no_activity
+// scorecard (spec §8) is a row with no score and no band, paid at its
+// multiplier (the policy's no_activity.multiplier); with excludeNoActivity
+// (the policy's no_activity.exclude) it is left out instead.
 //
 // The payout is the scorecard's PayoutFen, as score.Compute filled it with
 // score.Payout — the one pay rule; nothing here multiplies or rounds money.
@@ -41,10 +44,10 @@ import (
 // card was not made by score.Compute, and publishing it would pay someone
 // the wrong amount. The version and month are the arguments, not the
 // scorecards' own.
-func Rows(month string, version int32, cards []schema.Scorecard) ([]schema.PayrollRow, error) {
+func Rows(month string, version int32, cards []schema.Scorecard, excludeNoActivity bool) ([]schema.PayrollRow, error) {
 	rows := make([]schema.PayrollRow, 0, len(cards))
 	for _, c := range cards {
-		if c.NotOnRoster {
+		if c.NotOnRoster || (c.NoActivity && excludeNoActivity) {
 			continue
 		}
 		r := schema.PayrollRow{
@@ -52,8 +55,8 @@ func Rows(month string, version int32, cards []schema.Scorecard) ([]schema.Payro
 			EmployeeID:        c.EmployeeID,
 			EmployeeName:      clone(c.EmployeeName),
 			Team:              clone(c.Team),
-			ScoreCenti:        c.ScoreCenti,
-			Band:              c.Band,
+			ScoreCenti:        clone(c.ScoreCenti),
+			Band:              clone(c.Band),
 			MultiplierCenti:   c.MultiplierCenti,
 			PerformancePayFen: clone(c.PerformancePayFen),
 			PayoutFen:         clone(c.PayoutFen),

@@ -59,14 +59,14 @@ func TestParseCentiRejects(t *testing.T) {
 
 func TestRows(t *testing.T) {
 	cards := []schema.Scorecard{
-		{EmployeeID: "E2", EmployeeName: ptr("李四"), Team: ptr("华东"), Version: 9, ScoreCenti: 8550, Band: "B", MultiplierCenti: 100, PerformancePayFen: ptr(int64(500000)), PayoutFen: ptr(int64(500000))},
-		{EmployeeID: "E10", EmployeeName: ptr("张三"), ScoreCenti: 9250, Band: "A", MultiplierCenti: 120, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(148148))},
-		{EmployeeID: "X9", ScoreCenti: 9900, Band: "A", MultiplierCenti: 120, NotOnRoster: true, PerformancePayFen: ptr(int64(100)), PayoutFen: ptr(int64(120))},
-		{EmployeeID: "e1", ScoreCenti: 6000, Band: "D", MultiplierCenti: 50},
-		{EmployeeID: "工号7", ScoreCenti: 7000, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(9876))},
-		{EmployeeID: "E1", ScoreCenti: 7500, Band: "C", MultiplierCenti: 80, PerformancePayFen: ptr(int64(0)), PayoutFen: ptr(int64(0))},
+		{EmployeeID: "E2", EmployeeName: ptr("李四"), Team: ptr("华东"), Version: 9, ScoreCenti: ptr(int64(8550)), Band: ptr("B"), MultiplierCenti: 100, PerformancePayFen: ptr(int64(500000)), PayoutFen: ptr(int64(500000))},
+		{EmployeeID: "E10", EmployeeName: ptr("张三"), ScoreCenti: ptr(int64(9250)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(148148))},
+		{EmployeeID: "X9", ScoreCenti: ptr(int64(9900)), Band: ptr("A"), MultiplierCenti: 120, NotOnRoster: true, PerformancePayFen: ptr(int64(100)), PayoutFen: ptr(int64(120))},
+		{EmployeeID: "e1", ScoreCenti: ptr(int64(6000)), Band: ptr("D"), MultiplierCenti: 50},
+		{EmployeeID: "工号7", ScoreCenti: ptr(int64(7000)), Band: ptr("C"), MultiplierCenti: 80, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(9876))},
+		{EmployeeID: "E1", ScoreCenti: ptr(int64(7500)), Band: ptr("C"), MultiplierCenti: 80, PerformancePayFen: ptr(int64(0)), PayoutFen: ptr(int64(0))},
 	}
-	got, err := Rows("2026-09", 3, cards)
+	got, err := Rows("2026-09", 3, cards, false)
 	require.NoError(t, err)
 	var ids []string
 	for _, r := range got {
@@ -94,9 +94,36 @@ func TestRows(t *testing.T) {
 	assert.Equal(t, "李四", *byID["E2"].EmployeeName, "rows do not alias the scorecards")
 	assert.Equal(t, int64(500000), *byID["E2"].PayoutFen, "rows do not alias the scorecards")
 
-	empty, err := Rows("2026-09", 1, nil)
+	empty, err := Rows("2026-09", 1, nil, false)
 	require.NoError(t, err)
 	assert.Empty(t, empty)
+}
+
+// TestRowsNoActivity: a no_activity scorecard (spec §8) is a row with no
+// score and no band, paid at its multiplier (no_activity.multiplier);
+// with excludeNoActivity it is left out.
+func TestRowsNoActivity(t *testing.T) {
+	cards := []schema.Scorecard{
+		{EmployeeID: "E1", ScoreCenti: ptr(int64(9000)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: ptr(int64(100000)), PayoutFen: ptr(int64(120000))},
+		{EmployeeID: "E2", NoActivity: true, MultiplierCenti: 100, PerformancePayFen: ptr(int64(400000)), PayoutFen: ptr(int64(400000))},
+		// Excluded by the close: score.Compute gave it no payout.
+		{EmployeeID: "E3", NoActivity: true, MultiplierCenti: 100, PerformancePayFen: ptr(int64(400000))},
+	}
+	got, err := Rows("2026-09", 1, cards[:2], false)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Nil(t, got[1].ScoreCenti)
+	assert.Nil(t, got[1].Band)
+	assert.Equal(t, int64(100), got[1].MultiplierCenti)
+	assert.Equal(t, ptr(int64(400000)), got[1].PayoutFen)
+
+	got, err = Rows("2026-09", 1, []schema.Scorecard{cards[0], cards[2]}, true)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "no_activity excluded")
+	assert.Equal(t, "E1", got[0].EmployeeID)
+
+	_, err = Rows("2026-09", 1, []schema.Scorecard{cards[2]}, false)
+	assert.Error(t, err, "an included card must carry the payout the pay rule gives")
 }
 
 // TestRowsRefuseCardsThatDisagreeWithThePayRule: Rows publishes the
@@ -119,7 +146,7 @@ func TestRowsRefuseCardsThatDisagreeWithThePayRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := Rows("2026-09", 1, []schema.Scorecard{tt.card})
+			rows, err := Rows("2026-09", 1, []schema.Scorecard{tt.card}, false)
 			assert.Nil(t, rows)
 			assert.EqualError(t, err, tt.msg)
 		})
@@ -127,7 +154,7 @@ func TestRowsRefuseCardsThatDisagreeWithThePayRule(t *testing.T) {
 	// Not-on-roster cards are left out before the check.
 	bad := tests[0].card
 	bad.NotOnRoster = true
-	rows, err := Rows("2026-09", 1, []schema.Scorecard{bad})
+	rows, err := Rows("2026-09", 1, []schema.Scorecard{bad}, false)
 	require.NoError(t, err)
 	assert.Empty(t, rows)
 }
@@ -166,7 +193,7 @@ func TestPayrollAgreesWithScore(t *testing.T) {
 				cards[i].PayoutFen = &v // not through the pointer: it is res.Cards' too
 			}
 		}
-		rows, err := Rows("2026-03", 1, cards)
+		rows, err := Rows("2026-03", 1, cards, false)
 		require.NoError(t, err)
 		require.Len(t, rows, len(cards))
 		for i, r := range rows {
@@ -188,7 +215,7 @@ func TestPayrollAgreesWithScore(t *testing.T) {
 	for i, c := range res.Cards {
 		orig[i] = c.Scorecard
 	}
-	origRows, err := Rows("2026-03", 1, orig)
+	origRows, err := Rows("2026-03", 1, orig, false)
 	require.NoError(t, err)
 	for i, r := range origRows {
 		assert.Equal(t, orig[i].PayoutFen, r.PayoutFen, orig[i].EmployeeID)

@@ -24,6 +24,7 @@ type fileT struct {
 	SLA                  slaT       `yaml:"sla"`
 	Surveys              surveysT   `yaml:"surveys"`
 	SmallSample          smallT     `yaml:"small_sample"`
+	NoActivity           noActT     `yaml:"no_activity"`
 	KPIs                 []kpiT     `yaml:"kpis"`
 	Bands                []bandT    `yaml:"bands"`
 	Variants             []variant  `yaml:"variants"`
@@ -42,6 +43,11 @@ type surveysT struct {
 type smallT struct {
 	MinResponses *num `yaml:"min_responses"`
 	PriorWeight  *num `yaml:"prior_weight"`
+}
+
+type noActT struct {
+	Multiplier *num  `yaml:"multiplier"`
+	Exclude    *flag `yaml:"exclude"`
 }
 
 type kpiT struct {
@@ -89,6 +95,35 @@ func (n *num) UnmarshalYAML(v *yaml.Node) error {
 	return nil
 }
 
+// flag is a YAML boolean kept as text, so that a bad value is reported
+// with its field path.
+type flag struct {
+	text string
+}
+
+func (f *flag) UnmarshalYAML(v *yaml.Node) error {
+	if v.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want true or false, not a list or map", v.Line)
+	}
+	f.text = strings.TrimSpace(v.Value)
+	return nil
+}
+
+// bool parses the scalar as true or false; nil f gives def.
+func (f *flag) bool(ps *problems, path string, def bool) bool {
+	if f == nil {
+		return def
+	}
+	switch f.text {
+	case "true", "True", "TRUE":
+		return true
+	case "false", "False", "FALSE":
+		return false
+	}
+	ps.add(path, "%q: want true or false", f.text)
+	return def
+}
+
 var decimalPattern = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
 
 // rat parses the scalar as an exact decimal; nil n gives nil.
@@ -134,6 +169,8 @@ const (
 	defaultSatisfiedMinRating   = 4
 	defaultMinResponses         = 5
 	defaultPriorWeight          = 5
+	// defaultNoActivityMultiplier is no_activity.multiplier ×100: 1.00.
+	defaultNoActivityMultiplier = 100
 )
 
 // policy converts the document; problems are number conversion errors.
@@ -157,8 +194,13 @@ func (f *fileT) policy() (*Policy, problems) {
 			MinResponses: f.SmallSample.MinResponses.int(&ps, "small_sample.min_responses", defaultMinResponses),
 			PriorWeight:  ratInt(defaultPriorWeight),
 		},
+		NoActivity: NoActivity{Multiplier: big.NewRat(defaultNoActivityMultiplier, 100)},
 	}
 	p.Readiness = f.Readiness.readiness(&ps)
+	if f.NoActivity.Multiplier != nil {
+		p.NoActivity.Multiplier = f.NoActivity.Multiplier.rat(&ps, "no_activity.multiplier")
+	}
+	p.NoActivity.Exclude = f.NoActivity.Exclude.bool(&ps, "no_activity.exclude", false)
 	if f.Calendar != nil {
 		p.Calendar = strings.TrimSpace(*f.Calendar)
 	}

@@ -20,6 +20,7 @@
 //	sla: {simple_hours: 24, complex_working_days: 3}              # defaults shown
 //	surveys: {satisfied_min_rating: 4}                             # default shown
 //	small_sample: {min_responses: 5, prior_weight: 5}              # defaults shown
+//	no_activity: {multiplier: "1.00", exclude: false}              # defaults shown
 //	kpis:                        # weights of the KPIs add up to 100
 //	  - id: satisfaction         # [a-z][a-z0-9_]*, unique
 //	    dimension: performance   # free text, for grouping
@@ -44,6 +45,13 @@
 //	      on_time: {weight: 5}
 //	    drop: [communication]    # kpi ids removed for this role
 //
+// no_activity (spec §8) is for an employee with no ticket evaluated in M,
+// no survey credited in M and no evaluation record for M: their KPIs are
+// still computed and shown, but they get no score and no band, and their
+// salary multiplier is no_activity.multiplier (0-10, at most 2 decimals;
+// default 1.00, the performance pay as it is). exclude: true leaves them
+// out of the payroll table instead (their scorecard then has no payout).
+//
 // A KPI with a positive weight needs a scoring rule: a deduction (with a
 // target; count metrics default to target 0) or a scale. Points are
 // weight − deduction.points × shortfall / deduction.per, between 0 and the
@@ -65,6 +73,7 @@
 //	bands: must start at 0 (lowest min is 10)
 //	bands: gap between 70 and 80
 //	timezone: unknown time zone "Mars/Olympus"
+//	no_activity.multiplier: 12 out of range 0-10
 //	variants[0](vip-desk): weights add up to 110, want 100
 //
 // A policy must also keep at least one weighted KPI that is always
@@ -128,6 +137,8 @@ type Policy struct {
 	SLA                SLA
 	Surveys            Surveys
 	SmallSample        SmallSample
+	// NoActivity is the rule for employees with no activity in M (spec §8).
+	NoActivity NoActivity
 	// KPIs are the base policy's KPIs, in file order.
 	KPIs []KPI
 	// Bands are the salary bands, in file order; see Band.
@@ -168,6 +179,23 @@ type Surveys struct {
 type SmallSample struct {
 	MinResponses int
 	PriorWeight  *big.Rat
+}
+
+// NoActivity is what happens to an employee with no ticket evaluated in M,
+// no survey credited in M and no evaluation record for M (spec §8): their
+// scorecard is flagged no_activity and has no score and no band.
+type NoActivity struct {
+	// Multiplier is their salary multiplier (0-10, at most 2 decimals);
+	// the default 1.00 pays the performance pay as it is.
+	Multiplier *big.Rat
+	// Exclude leaves them out of the payroll table instead (their
+	// scorecard then has no payout).
+	Exclude bool
+}
+
+// MultiplierCenti returns the multiplier ×100 (validated to 2 decimals).
+func (n NoActivity) MultiplierCenti() int64 {
+	return centi(n.Multiplier)
 }
 
 // KPI is one scored line.
@@ -542,6 +570,8 @@ func (p *Policy) Validate() error {
 		ps.add("small_sample.prior_weight", "%s is negative", fmtRat(w))
 	}
 
+	checkMultiplier(&ps, "no_activity.multiplier", p.NoActivity.Multiplier)
+
 	// Base KPIs.
 	firstID := map[string]int{}
 	for i, k := range p.KPIs {
@@ -721,16 +751,7 @@ func (p *Policy) checkBands(ps *problems) {
 				ok = false
 			}
 		}
-		switch m := b.Multiplier; {
-		case m == nil:
-			ps.add(path+".multiplier", "required")
-		case m.Sign() < 0:
-			ps.add(path+".multiplier", "%s is negative", fmtRat(m))
-		case m.Cmp(ratInt(10)) > 0:
-			ps.add(path+".multiplier", "%s out of range 0-10", fmtRat(m))
-		case !hasDecimals(m, 2):
-			ps.add(path+".multiplier", "%s: at most 2 decimals", fmtRat(m))
-		}
+		checkMultiplier(ps, path+".multiplier", b.Multiplier)
 	}
 	if !ok {
 		return
@@ -839,6 +860,20 @@ func (p *Policy) checkVariants(ps *problems, baseIDs map[string]int) {
 			continue
 		}
 		checkTotal(ps, path, kpis)
+	}
+}
+
+// checkMultiplier checks a salary multiplier: 0-10 with at most 2 decimals.
+func checkMultiplier(ps *problems, path string, m *big.Rat) {
+	switch {
+	case m == nil:
+		ps.add(path, "required")
+	case m.Sign() < 0:
+		ps.add(path, "%s is negative", fmtRat(m))
+	case m.Cmp(ratInt(10)) > 0:
+		ps.add(path, "%s out of range 0-10", fmtRat(m))
+	case !hasDecimals(m, 2):
+		ps.add(path, "%s: at most 2 decimals", fmtRat(m))
 	}
 }
 

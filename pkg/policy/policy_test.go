@@ -262,6 +262,24 @@ func TestValidationErrors(t *testing.T) {
 			return edit(t, "weight: 30\n", "weight: 29.995\n", "weight: 15\n    target: 95", "weight: 15.005\n    target: 95")
 		},
 			"kpis[0].weight: 29.995: at most 2 decimals"},
+		{"no_activity multiplier out of range", func(t *testing.T) []byte {
+			return edit(t, "  multiplier: \"1.00\"\n  exclude", "  multiplier: 12\n  exclude")
+		},
+			"no_activity.multiplier: 12 out of range 0-10"},
+		{"no_activity multiplier negative", func(t *testing.T) []byte {
+			return edit(t, "  multiplier: \"1.00\"\n  exclude", "  multiplier: -1\n  exclude")
+		},
+			"no_activity.multiplier: -1 is negative"},
+		{"no_activity multiplier too precise", func(t *testing.T) []byte {
+			return edit(t, "  multiplier: \"1.00\"\n  exclude", "  multiplier: 1.005\n  exclude")
+		},
+			"no_activity.multiplier: 1.005: at most 2 decimals"},
+		{"no_activity multiplier not a number", func(t *testing.T) []byte {
+			return edit(t, "  multiplier: \"1.00\"\n  exclude", "  multiplier: one\n  exclude")
+		},
+			`no_activity.multiplier: "one" is not a decimal number`},
+		{"no_activity exclude not a boolean", func(t *testing.T) []byte { return edit(t, "exclude: false", "exclude: maybe") },
+			`no_activity.exclude: "maybe": want true or false`},
 		{"not a number", func(t *testing.T) []byte { return edit(t, "weight: 30\n", "weight: thirty\n") },
 			`kpis[0].weight: "thirty" is not a decimal number`},
 		{"fraction is not a decimal", func(t *testing.T) []byte { return edit(t, "weight: 30\n", "weight: 60/2\n") },
@@ -417,6 +435,40 @@ func TestSyntaxErrors(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestNoActivitySettings: the no_activity block (spec §8) defaults to
+// multiplier 1.00, not excluded, when left out, and reads exactly.
+func TestNoActivitySettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		doc     []byte
+		mult    int64
+		exclude bool
+	}{
+		{"default.yaml", DefaultYAML(), 100, false},
+		{"block left out", edit(t, "no_activity:\n  multiplier: \"1.00\"\n  exclude: false\n", ""), 100, false},
+		{"multiplier only", edit(t, "  multiplier: \"1.00\"\n  exclude: false\n", "  multiplier: 0.5\n"), 50, false},
+		{"exclude only", edit(t, "  multiplier: \"1.00\"\n  exclude: false\n", "  exclude: true\n"), 100, true},
+		{"zero multiplier", edit(t, "  multiplier: \"1.00\"\n  exclude", "  multiplier: 0\n  exclude"), 0, false},
+		{"top of the range", edit(t, "  multiplier: \"1.00\"\n  exclude: false", "  multiplier: \"10.00\"\n  exclude: True"), 1000, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Parse(tt.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.NoActivity.MultiplierCenti() != tt.mult || p.NoActivity.Exclude != tt.exclude {
+				t.Errorf("no_activity = %s exclude %v, want %d/100 exclude %v", p.NoActivity.Multiplier.RatString(), p.NoActivity.Exclude, tt.mult, tt.exclude)
+			}
+		})
+	}
+	p := Default()
+	p.NoActivity.Multiplier = nil
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "no_activity.multiplier: required") {
+		t.Errorf("nil multiplier in code: err = %v", err)
 	}
 }
 

@@ -163,20 +163,28 @@ type Scorecard struct {
 	Team         *string `parquet:"team,optional"`
 	Role         *string `parquet:"role,optional"`
 	Version      int32   `parquet:"version"`
-	// ScoreCenti is the score rounded half-up to 2 decimals, ×100 (DECIMAL(10,2)).
-	ScoreCenti int64  `parquet:"score,decimal(2:10)"`
-	Band       string `parquet:"band"`
-	BandLabel  string `parquet:"band_label"`
-	// MultiplierCenti is the salary multiplier ×100 (DECIMAL(10,2)); 120 = 1.20.
+	// ScoreCenti is the score rounded half-up to 2 decimals, ×100
+	// (DECIMAL(10,2)); null, with Band and BandLabel, when NoActivity.
+	ScoreCenti *int64  `parquet:"score,decimal(2:10),optional"`
+	Band       *string `parquet:"band,optional"`
+	BandLabel  *string `parquet:"band_label,optional"`
+	// MultiplierCenti is the salary multiplier ×100 (DECIMAL(10,2)); 120 =
+	// 1.20: the band's, or the policy's no_activity.multiplier.
 	MultiplierCenti   int64  `parquet:"multiplier,decimal(2:10)"`
 	PerformancePayFen *int64 `parquet:"performance_pay,decimal(2:18),optional"`
-	PayoutFen         *int64 `parquet:"payout,decimal(2:18),optional"`
+	// PayoutFen is null when the performance pay is unknown, or when a
+	// no_activity card is left out of the payroll table (no_activity.exclude).
+	PayoutFen *int64 `parquet:"payout,decimal(2:18),optional"`
 	// WeightAssessedCenti is the sum of the weights of assessed KPIs ×100.
-	WeightAssessedCenti int64  `parquet:"weight_assessed,decimal(2:10)"`
-	SmallSample         bool   `parquet:"small_sample"`
-	NotOnRoster         bool   `parquet:"not_on_roster"`
-	PolicyID            string `parquet:"policy_id"`
-	PolicySHA256        string `parquet:"policy_sha256"`
+	WeightAssessedCenti int64 `parquet:"weight_assessed,decimal(2:10)"`
+	SmallSample         bool  `parquet:"small_sample"`
+	NotOnRoster         bool  `parquet:"not_on_roster"`
+	// NoActivity: no ticket evaluated in M, no survey credited in M and no
+	// evaluation record for M (spec §8): the KPIs are shown, but the
+	// score and band are null and the multiplier is no_activity.multiplier.
+	NoActivity   bool   `parquet:"no_activity"`
+	PolicyID     string `parquet:"policy_id"`
+	PolicySHA256 string `parquet:"policy_sha256"`
 	// PolicyVariant is the per-role variant used ("" for the base policy).
 	PolicyVariant string `parquet:"policy_variant"`
 }
@@ -218,12 +226,14 @@ type KPIScore struct {
 // PayrollRow is one line of payroll/month=M/v<N>/salary_multipliers.{csv,parquet}.
 // The CSV columns, in order, are exactly PayrollCSVHeader.
 type PayrollRow struct {
-	Month             string  `parquet:"month"`
-	EmployeeID        string  `parquet:"employee_id"`
-	EmployeeName      *string `parquet:"employee_name,optional"`
-	Team              *string `parquet:"team,optional"`
-	ScoreCenti        int64   `parquet:"score,decimal(2:10)"`
-	Band              string  `parquet:"band"`
+	Month        string  `parquet:"month"`
+	EmployeeID   string  `parquet:"employee_id"`
+	EmployeeName *string `parquet:"employee_name,optional"`
+	Team         *string `parquet:"team,optional"`
+	// ScoreCenti and Band are null (empty CSV cells) for a no_activity
+	// scorecard, whose MultiplierCenti is the policy's no_activity.multiplier.
+	ScoreCenti        *int64  `parquet:"score,decimal(2:10),optional"`
+	Band              *string `parquet:"band,optional"`
 	MultiplierCenti   int64   `parquet:"multiplier,decimal(2:10)"`
 	PerformancePayFen *int64  `parquet:"performance_pay,decimal(2:18),optional"`
 	PayoutFen         *int64  `parquet:"payout,decimal(2:18),optional"`

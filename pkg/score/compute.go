@@ -46,7 +46,8 @@ type Card struct {
 	Scorecard schema.Scorecard
 	// KPIs in policy order; Version left 0.
 	KPIs []schema.KPIScore
-	// Score is the exact score before rounding.
+	// Score is the exact score before rounding. For a no_activity card it
+	// is what the KPIs give, not published: Scorecard.ScoreCenti is nil.
 	Score *big.Rat
 }
 
@@ -78,16 +79,21 @@ type Result struct {
 	// it or left before it) who are credited with work in M: they are
 	// scored with their roster data (sorted).
 	InactiveCredited []string
+	// NoActivity lists employees with a card flagged no_activity (spec §8:
+	// no ticket evaluated in M, no survey credited in M, no evaluation
+	// record for M), sorted. They have no band and are not in BandCounts.
+	NoActivity []string
 	// PoolSatisfied of PoolResponses: all responses in M credited to
 	// anyone. PooledSatisfaction is the rate in percent, nil when there are
 	// no responses; PooledSatisfactionMicro is it ×10^4, rounded half-up.
 	PoolSatisfied, PoolResponses int64
 	PooledSatisfaction           *big.Rat
 	PooledSatisfactionMicro      *int64
-	// BandCounts counts cards per band name.
+	// BandCounts counts cards per band name; no_activity cards have no
+	// band and are counted in NoActivity instead.
 	BandCounts map[string]int
 	// TotalPayoutFen sums the payouts that are known (Compute fails rather
-	// than let it overflow int64).
+	// than let it overflow int64); an excluded no_activity card has none.
 	TotalPayoutFen int64
 	// Employees is len(Cards).
 	Employees int
@@ -132,6 +138,7 @@ type acc struct {
 	nameID   string
 	credited bool // credited with a ticket or survey in M
 	active   bool // active on the roster in M
+	evalInM  bool // has an evaluation record for M (no_activity, spec §8)
 
 	satN, satS           int64 // responses in M, satisfied ones
 	otEval, otOn         int64 // tickets evaluated in M, on time
@@ -411,6 +418,9 @@ func (c *scoring) evaluations() {
 		}
 		if used {
 			c.res.Counts.EvaluationsUsed++
+			if e.Month == m {
+				a.evalInM = true
+			}
 		}
 	}
 }
@@ -452,7 +462,11 @@ func (c *scoring) cards() error {
 		if card.Scorecard.NotOnRoster {
 			c.res.NotOnRoster = append(c.res.NotOnRoster, id)
 		}
-		c.res.BandCounts[card.Scorecard.Band]++
+		if card.Scorecard.NoActivity {
+			c.res.NoActivity = append(c.res.NoActivity, id)
+		} else {
+			c.res.BandCounts[*card.Scorecard.Band]++
+		}
 		if p := card.Scorecard.PayoutFen; p != nil {
 			sum := c.res.TotalPayoutFen + *p
 			if (*p > 0 && sum < c.res.TotalPayoutFen) || (*p < 0 && sum > c.res.TotalPayoutFen) {
@@ -510,11 +524,22 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 	if assessed.Sign() > 0 {
 		score.Mul(earned, ratInt(100)).Quo(score, assessed)
 	}
-	sc.ScoreCenti = roundCenti(score)
 	sc.WeightAssessedCenti = roundScaled(assessed, 100)
-	band := c.p.BandFor(sc.ScoreCenti)
-	sc.Band, sc.BandLabel, sc.MultiplierCenti = band.Name, band.Label, band.MultiplierCenti()
-	if sc.PerformancePayFen != nil {
+	// No activity (spec §8): no ticket evaluated in M, no survey credited
+	// in M, no evaluation record for M. The KPIs stay; the score and band
+	// are left empty and the policy's no_activity.multiplier applies (with
+	// no_activity.exclude the card gets no payout: it is not on the
+	// payroll table).
+	sc.NoActivity = a.otEval == 0 && a.satN == 0 && !a.evalInM
+	if sc.NoActivity {
+		sc.MultiplierCenti = c.p.NoActivity.MultiplierCenti()
+	} else {
+		centi := roundCenti(score)
+		band := c.p.BandFor(centi)
+		sc.ScoreCenti, sc.Band, sc.BandLabel = &centi, ptr(band.Name), ptr(band.Label)
+		sc.MultiplierCenti = band.MultiplierCenti()
+	}
+	if sc.PerformancePayFen != nil && !(sc.NoActivity && c.p.NoActivity.Exclude) {
 		p, err := Payout(*sc.PerformancePayFen, sc.MultiplierCenti)
 		if err != nil {
 			return Card{}, err

@@ -91,11 +91,28 @@
 // half-up to 2 decimals; the band comes from the rounded score (89.995 →
 // 90.00 → A). Payout = performance pay × band multiplier, rounded half-up
 // to the fen (halves away from zero for a negative pay), exact integer
-// arithmetic; null when the pay is unknown. Payout is that rule and
-// Compute fills Scorecard.PayoutFen with it; a payout, or the month's
-// total, that does not fit in int64 fen is an error, not a wrapped or
-// saturated number. pkg/payroll publishes the scorecard's PayoutFen
+// arithmetic; null when the pay is unknown. A no_activity card has no
+// score and no band and uses no_activity.multiplier (see below). Payout
+// is that rule and Compute fills Scorecard.PayoutFen with it; a payout,
+// or the month's total, that does not fit in int64 fen is an error, not a
+// wrapped or saturated number. pkg/payroll publishes the scorecard's PayoutFen
 // and checks it against Payout; nothing else multiplies money.
+//
+// # No activity (§8)
+//
+// A card whose employee has no ticket evaluated in M (on_time's
+// denominator is 0), no survey response credited in M and no evaluation
+// record for M (any kind the scorer knows; an exam from an earlier month
+// that skill_exam still uses does not count) is flagged no_activity. Its
+// KPI rows are computed and shown as for anyone, but ScoreCenti, Band and
+// BandLabel are nil (Card.Score keeps what the KPIs give, unpublished),
+// the multiplier is the policy's no_activity.multiplier and the payout is
+// Payout(pay, that multiplier); with no_activity.exclude the card has no
+// payout (pkg/payroll leaves it out of the table). Such cards are listed
+// in Result.NoActivity and are not in BandCounts. Decision: a ticket
+// created or resolved in M that is not evaluated in M (its deadline or
+// on-time resolution falls in another month) is not activity, as §8 says
+// "evaluated"; it still gives the card (§5).
 //
 // # Who gets a card (§5)
 //

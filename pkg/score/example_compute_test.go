@@ -46,7 +46,7 @@ func ExampleCompute() {
 	for _, c := range r.Cards {
 		sc := c.Scorecard
 		fmt.Printf("%s: score %d.%02d, band %s (%s), multiplier %d.%02d\n", sc.EmployeeID,
-			sc.ScoreCenti/100, sc.ScoreCenti%100, sc.Band, sc.BandLabel, sc.MultiplierCenti/100, sc.MultiplierCenti%100)
+			*sc.ScoreCenti/100, *sc.ScoreCenti%100, *sc.Band, *sc.BandLabel, sc.MultiplierCenti/100, sc.MultiplierCenti%100)
 		for _, k := range c.KPIs[:8] {
 			fmt.Println(" ", k.Explanation)
 		}

@@ -100,8 +100,10 @@ import (
 //	satisfaction n = 0: p = 83.33%: 30 - 2×6.6667 = 50/3 = 16.6667
 //	on_time 15, complaint_success 15 (none), responsibility 10,
 //	service_attitude 10, communication 5; skill_exam and problem_solving
-//	not assessed: score 100 × (215/3)/85 = 84.3137 -> 84.31 -> B ×1.00;
-//	no pay: no payout.
+//	not assessed: the KPIs would give 100 × (215/3)/85 = 84.3137, but
+//	with no ticket evaluated, no survey and no evaluation record in
+//	March E004 is no_activity: no score, no band, ×1.00
+//	(no_activity.multiplier); no pay: no payout.
 //
 // E009 (not on roster, base):
 //
@@ -258,7 +260,7 @@ func TestHandWorkedExample(t *testing.T) {
 				// T20 1 h, T21 119 h, T22 23 h, T23 4 h, T24 2 h, T25 2 h: 151/6 h
 				{"avg_resolution_hours", "0", "25.1667"},
 			}},
-		{id: "E004", name: "赵六", band: "B", variant: "", exact: "4300/51", score: 8431, mult: 100, weight: 8500, payout: nil, small: true,
+		{id: "E004", name: "赵六", band: "", variant: "", exact: "4300/51", score: -1, mult: 100, weight: 8500, payout: nil, small: true,
 			kpis: []kpiWant{
 				{"satisfaction", "16.6667", ""}, {"on_time", "15", ""}, {"complaint_success", "15", ""},
 				{"responsibility", "10", "0"}, {"service_attitude", "10", "0"}, {"skill_exam", "0", ""},
@@ -288,10 +290,10 @@ func TestHandWorkedExample(t *testing.T) {
 			if !ok || c.Score.Cmp(exact) != 0 {
 				t.Errorf("exact score = %s, want %s", c.Score.RatString(), w.exact)
 			}
-			if sc.ScoreCenti != w.score || sc.Band != w.band || sc.MultiplierCenti != w.mult || sc.WeightAssessedCenti != w.weight ||
+			if scoreOf(sc) != w.score || bandOf(sc) != w.band || sc.MultiplierCenti != w.mult || sc.WeightAssessedCenti != w.weight ||
 				fmtPtr(sc.PayoutFen) != fmtPtr(w.payout) || sc.SmallSample != w.small || sc.NotOnRoster != w.notOnRoster || sc.PolicyVariant != w.variant {
 				t.Errorf("got score %d band %s ×%d weight %d payout %s small %v notOnRoster %v variant %q\nwant score %d band %s ×%d weight %d payout %s small %v notOnRoster %v variant %q",
-					sc.ScoreCenti, sc.Band, sc.MultiplierCenti, sc.WeightAssessedCenti, fmtPtr(sc.PayoutFen), sc.SmallSample, sc.NotOnRoster, sc.PolicyVariant,
+					scoreOf(sc), bandOf(sc), sc.MultiplierCenti, sc.WeightAssessedCenti, fmtPtr(sc.PayoutFen), sc.SmallSample, sc.NotOnRoster, sc.PolicyVariant,
 					w.score, w.band, w.mult, w.weight, fmtPtr(w.payout), w.small, w.notOnRoster, w.variant)
 			}
 			for _, k := range w.kpis {
@@ -339,8 +341,11 @@ func TestHandWorkedExample(t *testing.T) {
 	if strings.Join(r.Unattributed, ",") != "S40" || strings.Join(r.NotOnRoster, ",") != "E009" || len(r.InactiveCredited) != 0 {
 		t.Errorf("Unattributed %v NotOnRoster %v InactiveCredited %v", r.Unattributed, r.NotOnRoster, r.InactiveCredited)
 	}
-	if !reflect.DeepEqual(r.BandCounts, map[string]int{"A": 1, "B": 1, "C": 1, "D": 1}) || r.TotalPayoutFen != 462223 || r.Employees != 4 {
+	if !reflect.DeepEqual(r.BandCounts, map[string]int{"A": 1, "C": 1, "D": 1}) || r.TotalPayoutFen != 462223 || r.Employees != 4 {
 		t.Errorf("BandCounts %v TotalPayoutFen %d Employees %d", r.BandCounts, r.TotalPayoutFen, r.Employees)
+	}
+	if strings.Join(r.NoActivity, ",") != "E004" {
+		t.Errorf("NoActivity %v, want E004", r.NoActivity)
 	}
 	if r.PoolSatisfied != 10 || r.PoolResponses != 12 || r.PooledSatisfaction.RatString() != "250/3" || *r.PooledSatisfactionMicro != 833333 {
 		t.Errorf("pool %d/%d = %s", r.PoolSatisfied, r.PoolResponses, r.PooledSatisfaction.RatString())

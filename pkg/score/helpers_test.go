@@ -197,3 +197,19 @@ func fmtPtr(p *int64) string {
 	}
 	return fmt.Sprint(*p)
 }
+
+// scoreOf is a card's ScoreCenti, -1 when it has none (no_activity).
+func scoreOf(sc schema.Scorecard) int64 {
+	if sc.ScoreCenti == nil {
+		return -1
+	}
+	return *sc.ScoreCenti
+}
+
+// bandOf is a card's band, "" when it has none (no_activity).
+func bandOf(sc schema.Scorecard) string {
+	if sc.Band == nil {
+		return ""
+	}
+	return *sc.Band
+}

@@ -176,14 +176,20 @@ func checkInvariants(t *testing.T, p *policy.Policy, r *Result) {
 		if i > 0 && r.Cards[i-1].Scorecard.EmployeeID >= sc.EmployeeID {
 			t.Fatalf("cards not sorted/unique at %d: %s after %s", i, sc.EmployeeID, r.Cards[i-1].Scorecard.EmployeeID)
 		}
-		if c.Score.Sign() < 0 || c.Score.Cmp(hundred) > 0 || sc.ScoreCenti < 0 || sc.ScoreCenti > 10000 {
-			t.Fatalf("%s: score %s (%d) outside [0, 100]", sc.EmployeeID, c.Score.RatString(), sc.ScoreCenti)
+		if c.Score.Sign() < 0 || c.Score.Cmp(hundred) > 0 {
+			t.Fatalf("%s: score %s outside [0, 100]", sc.EmployeeID, c.Score.RatString())
 		}
-		if sc.ScoreCenti != roundCenti(c.Score) {
-			t.Fatalf("%s: ScoreCenti %d is not the rounded score %s", sc.EmployeeID, sc.ScoreCenti, c.Score.RatString())
-		}
-		if b := p.BandFor(sc.ScoreCenti); b.Name != sc.Band || b.MultiplierCenti() != sc.MultiplierCenti {
-			t.Fatalf("%s: band %s ×%d, want %s", sc.EmployeeID, sc.Band, sc.MultiplierCenti, b.Name)
+		if sc.NoActivity {
+			if sc.ScoreCenti != nil || sc.Band != nil || sc.BandLabel != nil || sc.MultiplierCenti != p.NoActivity.MultiplierCenti() {
+				t.Fatalf("%s: no_activity with score %s band %s ×%d", sc.EmployeeID, fmtPtr(sc.ScoreCenti), bandOf(sc), sc.MultiplierCenti)
+			}
+		} else {
+			if sc.ScoreCenti == nil || *sc.ScoreCenti != roundCenti(c.Score) {
+				t.Fatalf("%s: ScoreCenti %s is not the rounded score %s", sc.EmployeeID, fmtPtr(sc.ScoreCenti), c.Score.RatString())
+			}
+			if b := p.BandFor(*sc.ScoreCenti); b.Name != bandOf(sc) || b.MultiplierCenti() != sc.MultiplierCenti {
+				t.Fatalf("%s: band %s ×%d, want %s", sc.EmployeeID, bandOf(sc), sc.MultiplierCenti, b.Name)
+			}
 		}
 		if (sc.PerformancePayFen == nil) != (sc.PayoutFen == nil) {
 			t.Fatalf("%s: pay %v payout %v", sc.EmployeeID, sc.PerformancePayFen, sc.PayoutFen)

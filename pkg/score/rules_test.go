@@ -432,21 +432,23 @@ func TestProblemSolving(t *testing.T) {
 }
 
 func TestNotAssessedRescales(t *testing.T) {
-	// E1 on the roster with nothing at all; one other employee has one
-	// satisfied response so the pool is 100%. Every KPI is full except
-	// skill_exam and problem_solving, not assessed: 85/85 -> 100.
+	// E1 on the roster with nothing but a peer review (weight 0, so that
+	// E1 is not no_activity); one other employee has one satisfied
+	// response so the pool is 100%. Every KPI is full except skill_exam
+	// and problem_solving, not assessed: 85/85 -> 100.
 	in := input(nil)
 	in.Roster, in.HaveRoster = roster("E1"), true
 	in.Surveys = responses("E2", 5)
+	in.Evaluations = []Evaluation{ev("E1", "2026-03", schema.KindPeerReview, 9000)}
 	r := compute(t, in)
 	c := card(t, r, "E1")
-	if c.Scorecard.ScoreCenti != 10000 || c.Scorecard.WeightAssessedCenti != 8500 || c.Scorecard.Band != "A" || !c.Scorecard.SmallSample {
+	if scoreOf(c.Scorecard) != 10000 || c.Scorecard.WeightAssessedCenti != 8500 || bandOf(c.Scorecard) != "A" || !c.Scorecard.SmallSample {
 		t.Errorf("card = %+v", c.Scorecard)
 	}
 	// Exam 50 (0 points) assessed: 85/95 = 89.4736… -> 89.47 -> B.
 	in.Evaluations = []Evaluation{ev("E1", "2026-03", schema.KindExamScore, 5000)}
 	c = card(t, compute(t, in), "E1")
-	if c.Scorecard.ScoreCenti != 8947 || c.Scorecard.WeightAssessedCenti != 9500 || c.Scorecard.Band != "B" {
+	if scoreOf(c.Scorecard) != 8947 || c.Scorecard.WeightAssessedCenti != 9500 || bandOf(c.Scorecard) != "B" {
 		t.Errorf("card = %+v", c.Scorecard)
 	}
 	if c.Score.RatString() != "1700/19" {

@@ -154,12 +154,16 @@ func TestPayoutSymmetricHalfUp(t *testing.T) {
 }
 
 func TestComputeRefusesAPayoutThatOverflows(t *testing.T) {
+	// Nobody has any activity: the no_activity multiplier, 2.00 here, goes
+	// through Payout like a band's.
+	p := mustPolicy(t, strings.Replace(string(policy.DefaultYAML()), `multiplier: "1.00"
+  exclude: false`, `multiplier: "2.00"`, 1))
 	for _, pays := range [][]int64{{math.MaxInt64}, {1 << 62, 1 << 62}} {
 		var roster []schema.Employee
 		for i, p := range pays {
 			roster = append(roster, schema.Employee{EmployeeID: fmt.Sprintf("E%d", i), PerformancePayFen: i64(p)})
 		}
-		_, err := Compute(Input{Month: march, Policy: policy.Default(), Calendar: newFakeCal(), Roster: roster, HaveRoster: true})
+		_, err := Compute(Input{Month: march, Policy: p, Calendar: newFakeCal(), Roster: roster, HaveRoster: true})
 		if !errors.Is(err, errPayoutOverflow) {
 			t.Errorf("pays %v: err = %v, want errPayoutOverflow", pays, err)
 		}
@@ -277,6 +281,9 @@ variants:
 	in.Roster, in.HaveRoster = []schema.Employee{cur, old, noName}, true
 	in.Tickets = []Ticket{func() Ticket { x := tk("T", "E2", "2026-03-03 09:00"); x.AssigneeName = "李四"; return x }()}
 	in.Surveys = responses("E9", 5) // pool 100%: E1's satisfaction is full
+	// A peer review (weight 0) so that E1, with no tickets or surveys, is
+	// not no_activity.
+	in.Evaluations = []Evaluation{ev("E1", "2026-03", schema.KindPeerReview, 9000)}
 	r := compute(t, in)
 	e1 := card(t, r, "E1").Scorecard
 	if *e1.EmployeeName != "张三" || *e1.Team != "北区" || *e1.Role != "VIP客服" || e1.PolicyVariant != "vip-desk" {
@@ -289,9 +296,9 @@ variants:
 		t.Errorf("policy fields = %q %q %d", e1.PolicyID, e1.PolicySHA256, e1.Version)
 	}
 	// E1: everything full but exam and problem solving: 100, A, 1.20.
-	if e1.ScoreCenti != 10000 || e1.Band != "A" || e1.BandLabel != "优秀" || e1.MultiplierCenti != 120 ||
+	if scoreOf(e1) != 10000 || bandOf(e1) != "A" || e1.BandLabel == nil || *e1.BandLabel != "优秀" || e1.MultiplierCenti != 120 ||
 		*e1.PerformancePayFen != 444445 || *e1.PayoutFen != 533334 {
-		t.Errorf("E1 = score %d band %s %s ×%d pay %s payout %s", e1.ScoreCenti, e1.Band, e1.BandLabel, e1.MultiplierCenti,
+		t.Errorf("E1 = score %d band %s %v ×%d pay %s payout %s", scoreOf(e1), bandOf(e1), e1.BandLabel, e1.MultiplierCenti,
 			fmtPtr(e1.PerformancePayFen), fmtPtr(e1.PayoutFen))
 	}
 	e2 := card(t, r, "E2").Scorecard

@@ -175,7 +175,7 @@ func scorecardsCSV(cards []*card) []byte {
 		"exam_score", "exam_month", "skill_exam_points",
 		"communication_errors", "communication_points",
 		"problem_solving", "problem_solving_points",
-		"weight_assessed", "score", "band", "multiplier"})
+		"weight_assessed", "score", "band", "multiplier", "no_activity"})
 	for _, c := range cards {
 		var rate string
 		if c.SatRate != nil {
@@ -190,7 +190,7 @@ func scorecardsCSV(cards []*card) []byte {
 			optRat(c.Exam, 0), c.ExamMonth, points(c, "skill_exam"),
 			fmt.Sprint(c.CommErrors), points(c, "communication"),
 			optRat(c.ProblemSolving, 0), points(c, "problem_solving"),
-			roundHalfUp(c.Assessed, 0), roundHalfUp(c.Score, 2), c.Band, roundHalfUp(rat(multipliers[c.Band], 100), 2)})
+			roundHalfUp(c.Assessed, 0), shownScore(c), c.Band, roundHalfUp(rat(multiplier(c), 100), 2), fmt.Sprint(c.NoActivity)})
 	}
 	return []byte(tb.buf.String())
 }
@@ -202,9 +202,9 @@ func payrollCSV(cards []*card) []byte {
 		if !c.OnRoster {
 			continue
 		}
-		payout := rat(c.PayFen*multipliers[c.Band], 100*100)
-		tb.row([]string{"2026-09", c.ID, c.Name, c.Team, roundHalfUp(c.Score, 2), c.Band,
-			roundHalfUp(rat(multipliers[c.Band], 100), 2), roundHalfUp(rat(c.PayFen, 100), 2), roundHalfUp(payout, 2)})
+		payout := rat(c.PayFen*multiplier(c), 100*100)
+		tb.row([]string{"2026-09", c.ID, c.Name, c.Team, shownScore(c), c.Band,
+			roundHalfUp(rat(multiplier(c), 100), 2), roundHalfUp(rat(c.PayFen, 100), 2), roundHalfUp(payout, 2)})
 	}
 	return []byte(tb.buf.String())
 }
@@ -230,13 +230,21 @@ func scorecardsMD(cards []*card, notes []string) []byte {
 			}
 			return strings.TrimRight(strings.TrimRight(p, "0"), ".")
 		}
+		score, band := roundHalfUp(c.Score, 2), c.Band
+		if c.NoActivity {
+			score, band = "none", "none (no_activity)"
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.ID, c.Name, onRoster,
 			cell("satisfaction"), cell("on_time"), cell("complaint_success"), cell("responsibility"), cell("service_attitude"),
-			cell("skill_exam"), cell("communication"), cell("problem_solving"), roundHalfUp(c.Score, 2), c.Band)
+			cell("skill_exam"), cell("communication"), cell("problem_solving"), score, band)
 	}
 	b.WriteString("\n## Line by line\n")
 	for _, c := range cards {
-		fmt.Fprintf(&b, "\n### %s %s — %s (%s)\n\n", c.ID, c.Name, roundHalfUp(c.Score, 2), c.Band)
+		if c.NoActivity {
+			fmt.Fprintf(&b, "\n### %s %s — no_activity\n\n", c.ID, c.Name)
+		} else {
+			fmt.Fprintf(&b, "\n### %s %s — %s (%s)\n\n", c.ID, c.Name, roundHalfUp(c.Score, 2), c.Band)
+		}
 		sat := fmt.Sprintf("%d of %d responses rated 4 or 5", c.SatS, c.SatN)
 		if c.SatN == 0 {
 			sat = "no responses: the pooled rate is used"
@@ -269,7 +277,14 @@ func scorecardsMD(cards []*card, notes []string) []byte {
 		} else {
 			sum = fmt.Sprintf("score = 100 × earned / %s weight assessed = %s", roundHalfUp(c.Assessed, 0), roundHalfUp(c.Score, 2))
 		}
-		lines = append(lines, sum, fmt.Sprintf("band %s %s, multiplier %s", c.Band, bandLabels[c.Band], roundHalfUp(rat(multipliers[c.Band], 100), 2)))
+		if c.NoActivity {
+			lines = append(lines,
+				"no ticket evaluated in September, no survey credited in it, no evaluation record for 2026-09: no_activity",
+				fmt.Sprintf("no score and no band (the points above would give %s), multiplier %s (no_activity.multiplier)",
+					roundHalfUp(c.Score, 2), roundHalfUp(rat(multiplier(c), 100), 2)))
+		} else {
+			lines = append(lines, sum, fmt.Sprintf("band %s %s, multiplier %s", c.Band, bandLabels[c.Band], roundHalfUp(rat(multipliers[c.Band], 100), 2)))
+		}
 		for _, l := range lines {
 			fmt.Fprintf(&b, "- %s\n", l)
 		}

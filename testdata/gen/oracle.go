@@ -140,8 +140,13 @@ type card struct {
 	Points                          map[string]*big.Rat
 	Assessed                        *big.Rat
 	Score                           *big.Rat
-	Band                            string
-	Lines                           []string // the explanation, line by line
+	// NoActivity (spec §8): no ticket evaluated in September, no survey
+	// credited in it and no evaluation record for it. Score is then what
+	// the KPIs give, but the card shows no score and no band (Band "")
+	// and the multiplier is no_activity.multiplier, 1.00.
+	NoActivity bool
+	Band       string
+	Lines      []string // the explanation, line by line
 }
 
 var kpis = []struct {
@@ -335,7 +340,14 @@ func score(m *month, files map[string]*rawFile) ([]*card, []string) {
 	pool := rat(poolS, poolN)
 	notes = append(notes, fmt.Sprintf("pooled satisfaction p = %d/%d = %s%%", poolS, poolN, roundHalfUp(pct(pool), 4)))
 
-	// Evaluations.
+	// Evaluations. Any accepted record for September, of any kind, is
+	// activity (spec §8).
+	evalSept := map[string]bool{}
+	for _, e := range m.Evals {
+		if e.Reject == "" && evalKinds[e.Kind] != "" && evalMonth(e.Month) == "2026-09" {
+			evalSept[e.ID] = true
+		}
+	}
 	exams := map[string]map[string]*big.Rat{}
 	for _, e := range m.Evals {
 		if e.Reject != "" {
@@ -447,7 +459,10 @@ func score(m *month, files map[string]*rawFile) ([]*card, []string) {
 		c.Assessed = assessed
 		c.Score = new(big.Rat).Quo(new(big.Rat).Mul(earned, rat(100, 1)), assessed)
 		rounded, _ := new(big.Rat).SetString(roundHalfUp(c.Score, 2))
+		c.NoActivity = c.Evaluated == 0 && c.SatN == 0 && !evalSept[c.ID]
 		switch {
+		case c.NoActivity:
+			c.Band = ""
 		case rounded.Cmp(rat(90, 1)) >= 0:
 			c.Band = "A"
 		case rounded.Cmp(rat(80, 1)) >= 0:
@@ -464,4 +479,24 @@ func score(m *month, files map[string]*rawFile) ([]*card, []string) {
 }
 
 var multipliers = map[string]int64{"A": 120, "B": 100, "C": 80, "D": 50}
+
+// noActivityMultiplier is the default policy's no_activity.multiplier ×100.
+const noActivityMultiplier = 100
+
+// multiplier is a card's salary multiplier ×100.
+func multiplier(c *card) int64 {
+	if c.NoActivity {
+		return noActivityMultiplier
+	}
+	return multipliers[c.Band]
+}
+
+// shownScore is the score a card shows: "" for no_activity.
+func shownScore(c *card) string {
+	if c.NoActivity {
+		return ""
+	}
+	return roundHalfUp(c.Score, 2)
+}
+
 var bandLabels = map[string]string{"A": "优秀", "B": "良好", "C": "合格", "D": "待改进"}
