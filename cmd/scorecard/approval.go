@@ -12,6 +12,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/approval"
 	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/calendar"
+	"github.com/scorecard/scorecard/pkg/closejob"
 )
 
 // errReported is a failure the command has already printed (exit status 1,
@@ -44,14 +45,13 @@ func cmdApprove(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	env := wire.Local(stderr, logLevel(false))
-	return approveAndPrint(ctx, st, month, v, *by, *note, env.Now(), stdout)
+	return approveAndPrint(ctx, closeJob(st, wire.Local(stderr, logLevel(false))), month, v, *by, *note, stdout)
 }
 
 // approveAndPrint approves and says what happened; a refusal is printed and
 // returned as errReported.
-func approveAndPrint(ctx context.Context, st approval.Store, month calendar.Month, version int32, by, note string, at time.Time, w io.Writer) error {
-	a, status, err := approval.Approve(ctx, st, month, version, by, note, at)
+func approveAndPrint(ctx context.Context, job *closejob.Job, month calendar.Month, version int32, by, note string, w io.Writer) error {
+	a, status, err := job.Approve(ctx, closejob.ApproveRequest{Month: month.String(), Version: version, By: by, Note: note})
 	var ae *approval.Error
 	switch {
 	case errors.As(err, &ae):

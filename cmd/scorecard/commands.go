@@ -19,6 +19,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/ingest"
 	"github.com/scorecard/scorecard/pkg/ingestjob"
 	"github.com/scorecard/scorecard/pkg/ingestreport"
+	"github.com/scorecard/scorecard/pkg/notify"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/readiness"
 	"github.com/scorecard/scorecard/pkg/schema"
@@ -49,7 +50,10 @@ func ingestJob(st store.Store, env wire.Env) *ingestjob.Job {
 }
 
 func closeJob(st store.Store, env wire.Env) *closejob.Job {
-	return &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log, Now: env.Now}
+	job := &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log, Now: env.Now}
+	// Locally, events go to the store's reports/events.jsonl.
+	job.Notify = &notify.Log{Store: st}
+	return job
 }
 
 // ingestKeys ingests keys, or every raw/ object without an ingest report.
@@ -308,7 +312,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	printClose(stdout, res)
 	fmt.Fprintf(stdout, "\nApproving v%d as \"demo\":\n", res.Version)
-	if err := approveAndPrint(ctx, st, res.Month, res.Version, "demo", "scorecard demo", env.Now(), stdout); err != nil {
+	if err := approveAndPrint(ctx, closeJob(st, env), res.Month, res.Version, "demo", "scorecard demo", stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nVerifying %s as payroll would (scorecard verify):\n", res.Month)

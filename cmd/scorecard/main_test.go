@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/scorecard/scorecard/pkg/notify"
+	"github.com/scorecard/scorecard/pkg/store"
 )
 
 func TestExitStatus(t *testing.T) {
@@ -46,6 +49,17 @@ func TestDemoKeepsStoreAndRerunIsNoop(t *testing.T) {
 	require.Contains(t, out.String(), "Published payroll/month=2026-09/v1/")
 	_, err := os.Stat(filepath.Join(dir, "payroll", "month=2026-09", "v1", "manifest.json"))
 	require.NoError(t, err)
+	// The event log holds exactly one published and one approved.
+	st, err := store.NewDir(dir)
+	require.NoError(t, err)
+	evs, err := notify.ReadLog(context.Background(), st)
+	require.NoError(t, err)
+	require.Len(t, evs, 2, "%+v", evs)
+	require.Equal(t, notify.Published, evs[0].Status)
+	require.Equal(t, notify.Approved, evs[1].Status)
+	require.Equal(t, "demo", evs[1].ApprovedBy)
+	require.Equal(t, evs[0].ManifestSHA256, evs[1].ManifestSHA256)
+	require.Equal(t, "payroll/month=2026-09/v1/manifest.json", evs[0].ManifestKey)
 	out.Reset()
 	require.Equal(t, 0, run(context.Background(), []string{"close", "--store", dir, "--month", "2026-09"}, &out, &out), out.String())
 	require.Contains(t, out.String(), "nothing published")

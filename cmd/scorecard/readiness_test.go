@@ -11,14 +11,19 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/scorecard/scorecard/pkg/notify"
+	"github.com/scorecard/scorecard/pkg/store"
 )
 
-// files lists every file under dir with its size and modification time.
+// files lists every file under dir with its modification time, but the
+// event log (a not_ready close is notified there: that is its notification,
+// not an output).
 func files(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
 	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || filepath.ToSlash(p) == filepath.ToSlash(filepath.Join(dir, "reports", "events.jsonl")) {
 			return err
 		}
 		fi, err := d.Info()
@@ -62,6 +67,21 @@ func TestCloseExitsOneAndWritesNothingWhenNotReady(t *testing.T) {
 			require.Equal(t, before, files(t, dir), "something was written")
 		})
 	}
+
+	t.Run("each refused close was notified", func(t *testing.T) {
+		st, err := store.NewDir(dir)
+		require.NoError(t, err)
+		evs, err := notify.ReadLog(context.Background(), st)
+		require.NoError(t, err)
+		var notReady int
+		for _, ev := range evs {
+			if ev.Status == notify.NotReady {
+				notReady++
+				require.NotEmpty(t, ev.Failed)
+			}
+		}
+		require.Equal(t, 3, notReady, "%+v", evs)
+	})
 
 	t.Run("a store that does not exist", func(t *testing.T) {
 		missing := filepath.Join(t.TempDir(), "no-such-store")

@@ -15,6 +15,7 @@ import (
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/ingestjob"
+	"github.com/scorecard/scorecard/pkg/notify"
 	"github.com/scorecard/scorecard/pkg/s3event"
 )
 
@@ -37,7 +38,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	env := wire.Local(stderr, slog.LevelInfo)
-	h := NewServer(ingestJob(st, env), closeJob(st, env), env.Log)
+	c := closeJob(st, env)
+	c.Notify = &notify.Log{Store: st, Out: stderr} // events are appended to reports/events.jsonl and logged
+	h := NewServer(ingestJob(st, env), c, env.Log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
@@ -77,19 +80,38 @@ func NewServer(in *ingestjob.Job, c *closejob.Job, log *slog.Logger) http.Handle
 	})
 	mux.HandleFunc("POST /close", func(w http.ResponseWriter, r *http.Request) {
 		var req closejob.Request
-		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-			http.Error(w, "bad close request: "+err.Error(), http.StatusBadRequest)
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad close request: " + err.Error()})
+			return
+		}
+		if err := req.Validate(); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
 		closeMu.Lock()
 		out, err := c.Handle(r.Context(), req)
 		closeMu.Unlock()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+		var nr *closejob.NotReadyError
+		switch {
+		case errors.As(err, &nr):
+			writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "status": "not_ready", "readiness": nr.Readiness})
+		case err != nil:
+			log.Error("close failed", "error", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		default:
+			writeJSON(w, http.StatusOK, out)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(out)
 	})
 	return mux
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
 }

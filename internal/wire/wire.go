@@ -8,6 +8,7 @@
 //	SCORECARD_CUSTOMER_KEY_PARAM  or: the SSM parameter (SecureString) holding that key, read
 //	                              through the Parameters and Secrets extension (Lambda)
 //	SCORECARD_TMPDIR              working directory for temporary files (default: os.TempDir)
+//	SCORECARD_EVENTS_TOPIC_ARN    SNS topic of the close's events (Lambda; else reports/events.jsonl)
 //	AWS_*                         the standard AWS SDK variables (AWS_ENDPOINT_URL for MinIO)
 //
 // It imports no job package, so that each binary links only the job it
@@ -28,6 +29,8 @@ import (
 	"time"
 
 	"github.com/scorecard/scorecard/internal/lambdasecret"
+	"github.com/scorecard/scorecard/internal/snsnotify"
+	"github.com/scorecard/scorecard/pkg/notify"
 	"github.com/scorecard/scorecard/pkg/store"
 	"github.com/scorecard/scorecard/pkg/store/s3store"
 )
@@ -49,6 +52,23 @@ type Env struct {
 	Now func() time.Time
 	// Metrics receives CloudWatch Embedded Metric Format lines; nil emits none.
 	Metrics io.Writer
+	// EventsTopicARN is the SNS topic close events go to
+	// (SCORECARD_EVENTS_TOPIC_ARN); "" writes them to reports/events.jsonl.
+	EventsTopicARN string
+}
+
+// Notifier is where the close's events go: the SNS topic, or the store's
+// reports/events.jsonl (copied to log, if not nil). A topic that cannot be
+// used is an error.
+func (e Env) Notifier(st store.Store, log io.Writer) (notify.Notifier, error) {
+	if e.EventsTopicARN == "" {
+		return &notify.Log{Store: st, Out: log}, nil
+	}
+	t, err := snsnotify.FromEnv(e.EventsTopicARN)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // OpenStore opens STORE: "s3://bucket" or the path of an existing
@@ -112,6 +132,7 @@ func Lambda(ctx context.Context, function string) (store.Store, Env) {
 func LambdaEnv(ctx context.Context) (store.Store, Env, error) {
 	env := Local(os.Stdout, slog.LevelInfo)
 	env.Metrics = os.Stdout
+	env.EventsTopicARN = os.Getenv("SCORECARD_EVENTS_TOPIC_ARN")
 	b := os.Getenv("SCORECARD_BUCKET")
 	if b == "" {
 		return nil, env, errors.New("SCORECARD_BUCKET is not set")

@@ -25,6 +25,7 @@ package closejob
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/normalized"
+	"github.com/scorecard/scorecard/pkg/notify"
 	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/policy"
@@ -70,6 +72,15 @@ type Request struct {
 	// that is not ready (spec §8); it is recorded with the failed checks.
 	AllowIncomplete string          `json:"allow_incomplete,omitempty"`
 	Approve         *ApproveRequest `json:"approve,omitempty"`
+	// Readiness runs the scheduled readiness check instead of the close.
+	Readiness *ReadinessRequest `json:"readiness,omitempty"`
+}
+
+// ReadinessRequest is the scheduled readiness check (spec §8): the months
+// checked are the one in progress at ScheduledTime (the policy time zone)
+// and the one before. An empty ScheduledTime means now.
+type ReadinessRequest struct {
+	ScheduledTime string `json:"scheduled_time,omitempty"`
 }
 
 // ApproveRequest asks to approve a published version (approval.Approve).
@@ -95,6 +106,8 @@ type Result struct {
 	Version int32 // the version published, or the latest one standing
 	Report  *Report
 	Payroll []schema.PayrollRow
+	// ManifestSHA256 is the SHA-256 of that version's manifest.json.
+	ManifestSHA256 string
 }
 
 // Job runs the monthly close.
@@ -107,8 +120,14 @@ type Job struct {
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
 	// Now is the clock: it decides whether the month has ended (readiness)
-	// and stamps approvals; nothing else. Required.
+	// and stamps approvals and events; nothing else. Required.
 	Now func() time.Time
+	// Metrics receives the readiness check's CloudWatch Embedded Metric
+	// Format lines (in Lambda, stdout); nil emits none.
+	Metrics io.Writer
+	// Notify receives the published, approved, not_ready, reopen_required
+	// and failed events (spec §8); nil sends none.
+	Notify notify.Notifier
 }
 
 func (j *Job) log() *slog.Logger {
@@ -124,6 +143,12 @@ func (j *Job) log() *slog.Logger {
 // every failed check, unless the request allows an incomplete close with a
 // reason (recorded in the manifest and the close report).
 func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
+	res, err := j.run(ctx, req)
+	j.notifyRun(ctx, req, res, err)
+	return res, err
+}
+
+func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	when, err := parseRequest(req)
 	if err != nil {
 		return nil, err
@@ -133,7 +158,10 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("closing: %w", err)
 	}
 	defer os.RemoveAll(work)
-	p, err := j.prepare(ctx, when, work)
+	if j.Now == nil {
+		return nil, errors.New("closing: no clock (closejob.Job.Now is nil)")
+	}
+	p, err := j.prepare(ctx, when, work, j.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -167,12 +195,12 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 		}
 		report.Status, report.Version = Unchanged, d.latest
 		log.Info("inputs unchanged since the latest version: nothing published", "version", d.latest)
-		return &Result{Status: Unchanged, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows}, nil
+		return &Result{Status: Unchanged, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows, ManifestSHA256: d.manifestSHA256}, nil
 	case ReopenRequired:
 		report.Status, report.Version = ReopenRequired, d.latest
 		report.Changes = payroll.Diff(d.prevRows, rows)
 		log.Warn("inputs changed since the latest version; rerun with reopen to publish", "version", d.latest, "changes", len(report.Changes))
-		return &Result{Status: ReopenRequired, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows}, nil
+		return &Result{Status: ReopenRequired, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows, ManifestSHA256: d.manifestSHA256}, nil
 	}
 	if d.latest > 0 {
 		report.Changes = payroll.Diff(d.prevRows, rows)
@@ -187,14 +215,15 @@ func (j *Job) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
 	man.AllowIncomplete = override
-	if err := j.publish(ctx, month, version, files, man); err != nil {
+	sha, err := j.publish(ctx, month, version, files, man)
+	if err != nil {
 		return j.conflict(ctx, month, version, err, report)
 	}
 	if err := j.writeReport(ctx, report); err != nil {
 		return nil, err
 	}
 	log.Info("published", "version", version, "employees", len(res.Cards), "payroll_rows", len(rows))
-	return &Result{Status: Published, Month: month, Version: version, Report: report, Payroll: rows}, nil
+	return &Result{Status: Published, Month: month, Version: version, Report: report, Payroll: rows, ManifestSHA256: sha}, nil
 }
 
 // prepared is what the close has read and worked out before deciding.
@@ -210,11 +239,7 @@ type prepared struct {
 // settings, the raw listing, the inputs, their reports, the scoring and the
 // readiness evaluation. A calendar that does not cover a deadline fails the
 // calendar check rather than the call.
-func (j *Job) prepare(ctx context.Context, w when, work string) (*prepared, error) {
-	if j.Now == nil {
-		return nil, errors.New("closing: no clock (closejob.Job.Now is nil)")
-	}
-	now := j.Now()
+func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (*prepared, error) {
 	pol, cal, err := j.settings(ctx)
 	if err != nil {
 		return nil, err
@@ -253,12 +278,20 @@ func (j *Job) prepare(ctx context.Context, w when, work string) (*prepared, erro
 
 // Check runs the readiness checks of a month without publishing anything.
 func (j *Job) Check(ctx context.Context, month calendar.Month) (*readiness.Result, error) {
+	if j.Now == nil {
+		return nil, errors.New("checking: no clock (closejob.Job.Now is nil)")
+	}
+	return j.checkAt(ctx, month, j.Now())
+}
+
+// checkAt is Check as of the time now.
+func (j *Job) checkAt(ctx context.Context, month calendar.Month, now time.Time) (*readiness.Result, error) {
 	work, err := os.MkdirTemp(j.TempDir, "check-*")
 	if err != nil {
 		return nil, fmt.Errorf("checking %s: %w", month, err)
 	}
 	defer os.RemoveAll(work)
-	p, err := j.prepare(ctx, when{m: month}, work)
+	p, err := j.prepare(ctx, when{m: month}, work, now)
 	if err != nil {
 		return nil, err
 	}
@@ -345,6 +378,31 @@ func (w when) month(loc *time.Location) calendar.Month {
 	return calendar.MonthOf(w.scheduled, loc).Add(-1)
 }
 
+// Validate checks a request's form before anything is read: a month that
+// is not YYYY-MM, a scheduled time that is not RFC 3339, or a request that
+// names nothing to do is an error.
+func (r Request) Validate() error {
+	switch {
+	case r.Approve != nil:
+		if _, err := calendar.ParseMonth(r.Approve.Month); err != nil {
+			return fmt.Errorf("approve: %w", err)
+		}
+		if r.Approve.Version < 1 || strings.TrimSpace(r.Approve.By) == "" {
+			return errors.New(`approve needs "version" (1 or more) and "by"`)
+		}
+		return nil
+	case r.Readiness != nil:
+		if t := r.Readiness.ScheduledTime; t != "" {
+			if _, err := time.Parse(time.RFC3339, t); err != nil {
+				return fmt.Errorf("readiness: parsing scheduled_time %q: %w", t, err)
+			}
+		}
+		return nil
+	}
+	_, err := parseRequest(r)
+	return err
+}
+
 // parseRequest validates a request before anything is read.
 func parseRequest(req Request) (when, error) {
 	if req.Month != "" {
@@ -388,7 +446,9 @@ type decision struct {
 	status   string // Unchanged, ReopenRequired, or Published (go ahead)
 	latest   int32  // the latest complete version, 0 if none
 	manifest *payroll.Manifest
-	prevRows []schema.PayrollRow // the latest version's payroll rows
+	// manifestSHA256 is the SHA-256 of the latest version's manifest.json.
+	manifestSHA256 string
+	prevRows       []schema.PayrollRow // the latest version's payroll rows
 }
 
 func (j *Job) decide(ctx context.Context, month calendar.Month, digest string, reopen bool) (decision, error) {
@@ -400,11 +460,11 @@ func (j *Job) decide(ctx context.Context, month calendar.Month, digest string, r
 	if d.latest == 0 {
 		return d, nil
 	}
-	m, err := readManifest(ctx, j.Store, month, d.latest)
+	m, sha, err := readManifestSHA(ctx, j.Store, month, d.latest)
 	if err != nil {
 		return decision{}, err
 	}
-	d.manifest = m
+	d.manifest, d.manifestSHA256 = m, sha
 	if d.prevRows, err = readPayroll(ctx, j.Store, month, d.latest); err != nil {
 		return decision{}, err
 	}
@@ -519,17 +579,20 @@ func (j *Job) manifest(month calendar.Month, version, previous int32, pol *polic
 }
 
 // publish writes every file once, and the manifest last.
-func (j *Job) publish(ctx context.Context, month calendar.Month, version int32, files []file, man *payroll.Manifest) error {
+func (j *Job) publish(ctx context.Context, month calendar.Month, version int32, files []file, man *payroll.Manifest) (manifestSHA256 string, err error) {
 	for _, f := range files {
 		if err := objects.PutOnce(ctx, j.Store, f.key, f.data); err != nil {
-			return err
+			return "", err
 		}
 	}
 	mb, err := man.Marshal()
 	if err != nil {
-		return err
+		return "", err
 	}
-	return objects.PutOnce(ctx, j.Store, bucket.Manifest(month, version), mb)
+	if err := objects.PutOnce(ctx, j.Store, bucket.Manifest(month, version), mb); err != nil {
+		return "", err
+	}
+	return payroll.OutputOf("", mb, 0).SHA256, nil
 }
 
 // conflict handles a write-once failure: if another close has published the
@@ -574,6 +637,9 @@ type Output struct {
 	Changes     int    `json:"changes"`
 	// Approval is the approval standing after an approve request.
 	Approval *approval.Approval `json:"approval,omitempty"`
+	// Readiness is what a readiness request found: the month before, then
+	// the month in progress.
+	Readiness []*readiness.Result `json:"readiness,omitempty"`
 }
 
 // Handle is the Lambda entry point of the close. A request with "approve"
@@ -583,6 +649,9 @@ type Output struct {
 func (j *Job) Handle(ctx context.Context, req Request) (*Output, error) {
 	if req.Approve != nil {
 		return j.approve(ctx, *req.Approve)
+	}
+	if req.Readiness != nil {
+		return j.scheduledReadiness(ctx, *req.Readiness)
 	}
 	res, err := j.Run(ctx, req)
 	if err != nil {
@@ -596,17 +665,154 @@ func (j *Job) Handle(ctx context.Context, req Request) (*Output, error) {
 }
 
 func (j *Job) approve(ctx context.Context, req ApproveRequest) (*Output, error) {
-	if j.Now == nil {
-		return nil, errors.New("approving: this close has no clock (Job.Now is nil)")
-	}
-	m, err := calendar.ParseMonth(req.Month)
-	if err != nil {
-		return nil, fmt.Errorf("approving: %w", err)
-	}
-	a, status, err := approval.Approve(ctx, j.Store, m, req.Version, req.By, req.Note, j.Now())
+	a, status, err := j.Approve(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	j.log().Info(status, "month", a.Month, "version", a.Version, "approved_by", a.ApprovedBy, "approved_at", a.ApprovedAt)
 	return &Output{Status: status, Month: a.Month, Version: a.Version, Approval: &a}, nil
+}
+
+// Approve approves a published version (approval.Approve, spec §8) and
+// sends the approved event; approving again is a no-op that sends nothing.
+func (j *Job) Approve(ctx context.Context, req ApproveRequest) (approval.Approval, string, error) {
+	if j.Now == nil {
+		return approval.Approval{}, "", errors.New("approving: this close has no clock (Job.Now is nil)")
+	}
+	m, err := calendar.ParseMonth(req.Month)
+	if err != nil {
+		return approval.Approval{}, "", fmt.Errorf("approving: %w", err)
+	}
+	a, status, err := approval.Approve(ctx, j.Store, m, req.Version, req.By, req.Note, j.Now())
+	if err != nil {
+		return a, status, err
+	}
+	j.log().Info(status, "month", a.Month, "version", a.Version, "approved_by", a.ApprovedBy, "approved_at", a.ApprovedAt)
+	if status == approval.Approved {
+		j.notify(ctx, notify.Event{
+			Status: notify.Approved, Month: a.Month, Version: a.Version,
+			ManifestKey: bucket.Manifest(m, a.Version), ManifestSHA256: a.ManifestSHA256,
+			ApprovedBy: a.ApprovedBy, At: a.ApprovedAt,
+		})
+	}
+	return a, status, nil
+}
+
+// notify sends ev if the job has a Notifier. A notification that cannot be
+// sent is logged, never a reason to fail a close that has published.
+func (j *Job) notify(ctx context.Context, ev notify.Event) {
+	if j.Notify == nil {
+		return
+	}
+	if ev.At.IsZero() && j.Now != nil {
+		ev.At = j.Now().UTC()
+	}
+	if err := j.Notify.Notify(ctx, ev); err != nil {
+		j.log().Error("notification not sent", "status", ev.Status, "month", ev.Month, "error", err)
+	}
+}
+
+// notifyRun sends the event of a close's outcome.
+func (j *Job) notifyRun(ctx context.Context, req Request, res *Result, err error) {
+	var nr *NotReadyError
+	switch {
+	case errors.As(err, &nr):
+		ev := notify.Event{Status: notify.NotReady, Month: nr.Readiness.Month.String()}
+		for _, c := range nr.Readiness.Failed() {
+			ev.Failed = append(ev.Failed, c.Name+": "+c.Found)
+		}
+		j.notify(ctx, ev)
+	case err != nil:
+		j.notify(ctx, notify.Event{Status: notify.Failed, Month: req.Month, Failed: []string{err.Error()}})
+	case res.Status == Published || res.Status == ReopenRequired:
+		ev := notify.Event{
+			Status: res.Status, Month: res.Month.String(), Version: res.Version,
+			ManifestKey: bucket.Manifest(res.Month, res.Version), ManifestSHA256: res.ManifestSHA256,
+			Counts: map[string]int64{
+				"employees": int64(res.Report.EmployeesScored), "payroll_rows": int64(len(res.Payroll)),
+				"changes": int64(len(res.Report.Changes)),
+			},
+			TotalPayout: res.Report.TotalPayout,
+		}
+		if res.Status == Published {
+			ev.ReportKey = bucket.CloseReport(res.Month, res.Version, "json")
+		}
+		j.notify(ctx, ev)
+	}
+}
+
+// scheduledReadiness checks the month before and the month in progress,
+// records each answer under reports/readiness/ and emits the metrics the
+// stack's alarms watch: CloseReadiness (per month), CalendarDaysLeft, and
+// CloseDueNotReady (1 when, from the 2nd of the month on, the month before
+// is not ready: its scheduled close is due or past).
+func (j *Job) scheduledReadiness(ctx context.Context, req ReadinessRequest) (*Output, error) {
+	if j.Now == nil {
+		return nil, errors.New("checking readiness: no clock (Job.Now is nil)")
+	}
+	at := j.Now()
+	if req.ScheduledTime != "" {
+		t, err := time.Parse(time.RFC3339, req.ScheduledTime)
+		if err != nil {
+			return nil, fmt.Errorf("checking readiness: parsing scheduled_time %q: %w", req.ScheduledTime, err)
+		}
+		at = t
+	}
+	pol, err := loadPolicy(ctx, j.Store)
+	if err != nil {
+		return nil, err
+	}
+	current := calendar.MonthOf(at, pol.Location())
+	out := &Output{Status: "checked", Month: current.Add(-1).String()}
+	for _, m := range []calendar.Month{current.Add(-1), current} {
+		r, err := j.checkAt(ctx, m, at)
+		if err != nil {
+			return nil, err
+		}
+		data, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encoding readiness of %s: %w", m, err)
+		}
+		if err := objects.Put(ctx, j.Store, bucket.Readiness(m, at), append(data, '\n')); err != nil {
+			return nil, err
+		}
+		out.Readiness = append(out.Readiness, r)
+	}
+	due := 0
+	if at.In(pol.Location()).Day() >= 2 && !out.Readiness[0].Ready {
+		due = 1
+	}
+	j.emitReadiness(at, out.Readiness, due)
+	j.log().Info("readiness checked", "previous", out.Readiness[0].Month.String(), "previous_ready", out.Readiness[0].Ready,
+		"current", out.Readiness[1].Month.String(), "current_ready", out.Readiness[1].Ready, "calendar_days_left", out.Readiness[0].CalendarDaysLeft)
+	return out, nil
+}
+
+// emitReadiness writes the readiness metrics in CloudWatch Embedded Metric
+// Format: one line per month (dimension Month = previous or current), and
+// one for CalendarDaysLeft and CloseDueNotReady.
+func (j *Job) emitReadiness(at time.Time, rs []*readiness.Result, due int) {
+	if j.Metrics == nil {
+		return
+	}
+	line := func(dims [][]string, metrics []string, fields map[string]any) {
+		var ms []any
+		for _, m := range metrics {
+			ms = append(ms, map[string]string{"Name": m, "Unit": "Count"})
+		}
+		fields["_aws"] = map[string]any{
+			"Timestamp":         at.UnixMilli(),
+			"CloudWatchMetrics": []any{map[string]any{"Namespace": "Scorecard", "Dimensions": dims, "Metrics": ms}},
+		}
+		if b, err := json.Marshal(fields); err == nil {
+			fmt.Fprintln(j.Metrics, string(b))
+		}
+	}
+	for i, name := range []string{"previous", "current"} {
+		ready := 0
+		if rs[i].Ready {
+			ready = 1
+		}
+		line([][]string{{"Month"}}, []string{"CloseReadiness"}, map[string]any{"Month": name, "CloseReadiness": ready, "ClosedMonth": rs[i].Month.String()})
+	}
+	line([][]string{{}}, []string{"CalendarDaysLeft", "CloseDueNotReady"}, map[string]any{"CalendarDaysLeft": rs[0].CalendarDaysLeft, "CloseDueNotReady": due})
 }

@@ -166,3 +166,38 @@ func TestAllowIncompleteRecordsTheReason(t *testing.T) {
 	require.Contains(t, md, reason)
 	require.True(t, strings.Contains(md, "roster: no roster has been ingested"), md)
 }
+
+// TestScheduledReadiness is the stack's readiness function: on 2 October
+// it checks September (ready) and October (in progress), records both under
+// reports/readiness/ and emits the metrics the alarms watch.
+func TestScheduledReadiness(t *testing.T) {
+	_, st := sampletest.Store(t)
+	sampletest.IngestAll(t, st)
+	var metrics strings.Builder
+	job := &closejob.Job{Store: st, Now: time.Now, Metrics: &metrics}
+	out, err := job.Handle(context.Background(), closejob.Request{Readiness: &closejob.ReadinessRequest{ScheduledTime: "2026-10-02T09:00:00+08:00"}})
+	require.NoError(t, err)
+	require.Len(t, out.Readiness, 2)
+	require.Equal(t, "2026-09", out.Readiness[0].Month.String())
+	require.True(t, out.Readiness[0].Ready, out.Readiness[0].Summary())
+	require.False(t, out.Readiness[1].Ready)
+	for _, m := range []string{"2026-09", "2026-10"} {
+		month, err := calendar.ParseMonth(m)
+		require.NoError(t, err)
+		key := bucket.Readiness(month, time.Date(2026, 10, 2, 1, 0, 0, 0, time.UTC))
+		require.Contains(t, string(sampletest.Read(t, st, key)), `"month": "`+m+`"`)
+	}
+	lines := strings.Split(strings.TrimSpace(metrics.String()), "\n")
+	require.Len(t, lines, 3)
+	require.Contains(t, lines[0], `"CloseReadiness":1`)
+	require.Contains(t, lines[0], `"Month":"previous"`)
+	require.Contains(t, lines[1], `"CloseReadiness":0`)
+	require.Contains(t, lines[2], `"CloseDueNotReady":0`)
+	require.Contains(t, lines[2], `"CalendarDaysLeft":89`)
+
+	// On the 2nd with the month before not ready: CloseDueNotReady.
+	metrics.Reset()
+	_, err = job.Handle(context.Background(), closejob.Request{Readiness: &closejob.ReadinessRequest{ScheduledTime: "2026-12-02T09:00:00+08:00"}})
+	require.NoError(t, err)
+	require.Contains(t, metrics.String(), `"CloseDueNotReady":1`)
+}

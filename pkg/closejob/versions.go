@@ -43,19 +43,25 @@ func listVersions(ctx context.Context, s Store, month calendar.Month) (versionSe
 }
 
 func readManifest(ctx context.Context, s Store, month calendar.Month, version int32) (*payroll.Manifest, error) {
+	m, _, err := readManifestSHA(ctx, s, month, version)
+	return m, err
+}
+
+// readManifestSHA reads a version's manifest and the SHA-256 of its bytes.
+func readManifestSHA(ctx context.Context, s Store, month calendar.Month, version int32) (*payroll.Manifest, string, error) {
 	key := bucket.Manifest(month, version)
 	data, err := objects.ReadOptional(ctx, s, key)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if data == nil {
-		return nil, fmt.Errorf("reading %s: %w", key, store.ErrNotExist)
+		return nil, "", fmt.Errorf("reading %s: %w", key, store.ErrNotExist)
 	}
 	m, err := payroll.ParseManifest(data)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", key, err)
+		return nil, "", fmt.Errorf("reading %s: %w", key, err)
 	}
-	return m, nil
+	return m, payroll.OutputOf(key, data, 0).SHA256, nil
 }
 
 func readPayroll(ctx context.Context, s Store, month calendar.Month, version int32) ([]schema.PayrollRow, error) {
