@@ -303,7 +303,7 @@ func (c *scoring) tickets(winners []int32) error {
 }
 
 // surveys credits the counted responses submitted in M.
-func (c *scoring) surveys(tickets map[string]int32) {
+func (c *scoring) surveys(tickets *rowIndex) {
 	counted, unique := dedupSurveys(c.in.Surveys)
 	c.res.Counts.Responses = unique
 	c.res.Counts.ResponsesCounted = len(counted)
@@ -316,7 +316,7 @@ func (c *scoring) surveys(tickets map[string]int32) {
 		c.res.Counts.ResponsesInMonth++
 		emp := s.EmployeeID
 		if emp == "" && s.TicketID != "" {
-			if w, ok := tickets[s.TicketID]; ok {
+			if w, ok := tickets.lookup(s.TicketID); ok {
 				emp = c.in.Tickets[w].Assignee
 			}
 		}
