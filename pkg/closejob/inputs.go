@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -276,10 +275,8 @@ func grow[T any](rows []T, r io.ReaderAt, size int64) (all, added []T, err error
 	if err != nil {
 		return nil, nil, err
 	}
-	all = slices.Grow(rows, int(n))[:len(rows)+int(n)]
-	added = all[len(rows):]
-	clear(added)
-	return all, added, nil
+	all = append(rows, make([]T, n)...) // the compiler zeroes only memory it reuses
+	return all, all[len(rows):], nil
 }
 
 // addSourceKey records the export a row came from (rows of one export come
