@@ -2,7 +2,6 @@ package score
 
 import (
 	"cmp"
-	"hash/maphash"
 	"strings"
 )
 
@@ -89,10 +88,8 @@ func dedupSurveys(ss []Survey) (counted []int32, unique int) {
 // bits of an id's hash and the row's index, the id itself being read from
 // the row through key. At 8 bytes a slot and at most half the slots used,
 // it takes about 16 bytes per id where a map[string]int32 takes over 50,
-// and probes one compact array. Its layout depends on a random hash seed;
-// nothing it returns does.
+// and probes one compact array. Nothing it returns depends on its layout.
 type rowIndex struct {
-	seed  maphash.Seed
 	key   func(row int32) string
 	slots []uint64 // hash<<32 | row+1; 0 is empty
 	n     int
@@ -103,7 +100,7 @@ func newRowIndex(rows int, key func(int32) string) *rowIndex {
 	for size < 2*rows {
 		size *= 2
 	}
-	return &rowIndex{seed: maphash.MakeSeed(), key: key, slots: make([]uint64, size)}
+	return &rowIndex{key: key, slots: make([]uint64, size)}
 }
 
 // place is where an id is, or goes, in a rowIndex.
@@ -115,7 +112,7 @@ type place struct {
 // find returns the place of id, and the row it holds if ok; when !ok, the
 // place is the free slot where id goes.
 func (x *rowIndex) find(id string) (p place, row int32, ok bool) {
-	h := maphash.String(x.seed, id)
+	h := hashID(id)
 	tag := h >> 32
 	mask := uint64(len(x.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
@@ -173,4 +170,30 @@ func (x *rowIndex) rows(total int, extra ...int32) []int32 {
 		}
 	}
 	return out
+}
+
+// hashID is a deterministic 64-bit hash of an id (the package uses no
+// randomness): 8 bytes at a time, each step a bijection of the chunk, then
+// MurmurHash3's finaliser, so that both the low bits (the slot) and the
+// high bits (the tag) depend on every byte.
+func hashID(s string) uint64 {
+	const m = 0x9e3779b97f4a7c15
+	h := uint64(len(s)) * m
+	for ; len(s) >= 8; s = s[8:] {
+		v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ v) * m
+		h ^= h >> 32
+	}
+	var v uint64
+	for i := range len(s) {
+		v |= uint64(s[i]) << (8 * i)
+	}
+	h = (h ^ v) * m
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
 }
