@@ -519,7 +519,11 @@ type file struct {
 // they are written: scorecards, then the payroll table.
 func render(month calendar.Month, version int32, res *score.Result, rows []schema.PayrollRow) ([]file, error) {
 	cards := cardsOf(res, version)
-	var kpis []schema.KPIScore
+	n := 0
+	for _, card := range res.Cards {
+		n += len(card.KPIs)
+	}
+	kpis := make([]schema.KPIScore, 0, n)
 	for _, card := range res.Cards {
 		for _, k := range card.KPIs {
 			k.Version = version

@@ -373,3 +373,30 @@ func TestNoActivityInTheCloseReport(t *testing.T) {
 		})
 	}
 }
+
+// streamOnly is a store whose objects can only be streamed, as from S3: the
+// close copies them to local files rather than reading them in place.
+type streamOnly struct{ closejob.Store }
+
+func (s streamOnly) Get(ctx context.Context, key string) (io.ReadCloser, store.Object, error) {
+	rc, obj, err := s.Store.Get(ctx, key)
+	return struct{ io.ReadCloser }{rc}, obj, err
+}
+
+func TestCloseOfAStreamOnlyStorePublishesTheSameBytes(t *testing.T) {
+	_, direct := sampletest.Store(t)
+	sampletest.IngestAll(t, direct)
+	_, streamed := sampletest.Store(t)
+	sampletest.IngestAll(t, streamed)
+	closeMonth(t, direct, closejob.Request{Month: scorecard.SampleMonth})
+	job := &closejob.Job{Store: streamOnly{streamed}, TempDir: t.TempDir(), Now: sampletest.CloseTime}
+	got, err := job.Run(context.Background(), closejob.Request{Month: scorecard.SampleMonth})
+	require.NoError(t, err)
+	require.Equal(t, closejob.Published, got.Status)
+	for _, key := range []string{
+		"payroll/month=2026-09/v1/salary_multipliers.csv", "payroll/month=2026-09/v1/salary_multipliers.parquet",
+		"payroll/month=2026-09/v1/manifest.json", "scorecards/kpis/month=2026-09/v1.parquet", "scorecards/employees/month=2026-09/v1.parquet",
+	} {
+		require.Equal(t, sampletest.Read(t, direct, key), sampletest.Read(t, streamed, key), key)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,6 +34,9 @@ type inputs struct {
 	partitions  []string
 	quarantined []QuarantineLine
 	sources     []payroll.SourceObject
+
+	lastKey     string // the last key addSourceKey recorded
+	haveLastKey bool
 }
 
 // inputs reads only the partitions the month needs: tickets for M and the
@@ -43,33 +45,15 @@ type inputs struct {
 func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Policy, work string) (*inputs, error) {
 	in := &inputs{sourceKeys: map[string]bool{}}
 	for i := pol.TicketLookbackMonths; i >= 0; i-- {
-		err := readPartition(ctx, j.Store, in, work, bucket.TableTickets, month.Add(-i), func(n int) { in.tickets = slices.Grow(in.tickets, n) }, func(rows []schema.Ticket) {
-			for i := range rows {
-				in.tickets = append(in.tickets, score.TicketFromSchema(&rows[i]))
-				in.sourceKeys[rows[i].SourceKey] = true
-			}
-		})
-		if err != nil {
+		if err := readPartition(ctx, j.Store, in, work, bucket.TableTickets, month.Add(-i), in.readTickets); err != nil {
 			return nil, err
 		}
 	}
-	err := readPartition(ctx, j.Store, in, work, bucket.TableSurveys, month, func(n int) { in.surveys = slices.Grow(in.surveys, n) }, func(rows []schema.Survey) {
-		for i := range rows {
-			in.surveys = append(in.surveys, score.SurveyFromSchema(&rows[i]))
-			in.sourceKeys[rows[i].SourceKey] = true
-		}
-	})
-	if err != nil {
+	if err := readPartition(ctx, j.Store, in, work, bucket.TableSurveys, month, in.readSurveys); err != nil {
 		return nil, err
 	}
 	for i := pol.ExamLookbackMonths; i >= 0; i-- {
-		err := readPartition(ctx, j.Store, in, work, bucket.TableEvaluations, month.Add(-i), func(n int) { in.evaluations = slices.Grow(in.evaluations, n) }, func(rows []schema.Evaluation) {
-			for i := range rows {
-				in.evaluations = append(in.evaluations, score.EvaluationFromSchema(&rows[i]))
-				in.sourceKeys[rows[i].SourceKey] = true
-			}
-		})
-		if err != nil {
+		if err := readPartition(ctx, j.Store, in, work, bucket.TableEvaluations, month.Add(-i), in.readEvaluations); err != nil {
 			return nil, err
 		}
 	}
@@ -110,8 +94,12 @@ func readRoster(ctx context.Context, s Store, in *inputs, work string) error {
 	var newestRows []schema.Employee
 	for _, o := range objs {
 		var rows []schema.Employee
-		if err := readObject(ctx, s, o, work, nil, func(batch []schema.Employee) {
-			rows = append(rows, batch...)
+		if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
+			err := normalized.Read(r, size, func(batch []schema.Employee) error {
+				rows = append(rows, batch...)
+				return nil
+			})
+			return int64(len(rows)), err
 		}); err != nil {
 			return err
 		}
@@ -132,8 +120,9 @@ func readRoster(ctx context.Context, s Store, in *inputs, work string) error {
 	return nil
 }
 
-// readPartition reads every Parquet object of one table partition.
-func readPartition[T any](ctx context.Context, s Store, in *inputs, work, table string, month calendar.Month, grow func(int), fn func([]T)) error {
+// readPartition reads every Parquet object of one table partition with
+// read, which appends the object's rows to in and returns how many it read.
+func readPartition(ctx context.Context, s Store, in *inputs, work, table string, month calendar.Month, read func(r io.ReaderAt, size int64) (int64, error)) error {
 	prefix := bucket.NormalizedPartition(table, month)
 	in.partitions = append(in.partitions, prefix)
 	objs, err := listParquet(ctx, s, prefix)
@@ -142,9 +131,10 @@ func readPartition[T any](ctx context.Context, s Store, in *inputs, work, table 
 	}
 	for _, o := range objs {
 		var n int64
-		if err := readObject(ctx, s, o, work, grow, func(rows []T) {
-			n += int64(len(rows))
-			fn(rows)
+		if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
+			var err error
+			n, err = read(r, size)
+			return n, err
 		}); err != nil {
 			return err
 		}
@@ -153,37 +143,150 @@ func readPartition[T any](ctx context.Context, s Store, in *inputs, work, table 
 	return nil
 }
 
-// readObject copies a Parquet object to a local file (Parquet needs random
-// access) and streams its rows.
-func readObject[T any](ctx context.Context, s Store, o store.Object, work string, grow func(int), fn func([]T)) error {
-	rc, _, err := s.Get(ctx, o.Key)
+// readObject hands a Parquet object to read with random access (Parquet
+// needs it): the store's own reader when it has one (a directory store's
+// file), else a copy in a local file.
+func readObject(ctx context.Context, s Store, o store.Object, work string, read func(r io.ReaderAt, size int64) (int64, error)) error {
+	rc, obj, err := s.Get(ctx, o.Key)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", o.Key, err)
 	}
 	defer rc.Close()
-	f, err := os.CreateTemp(work, "input-*.parquet")
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", o.Key, err)
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	size, err := io.Copy(f, rc)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", o.Key, err)
-	}
-	if grow != nil {
-		n, err := normalized.NumRows(f, size)
+	r, size := io.ReaderAt(nil), obj.Size
+	if ra, ok := rc.(io.ReaderAt); ok {
+		r = ra
+	} else {
+		f, err := os.CreateTemp(work, "input-*.parquet")
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", o.Key, err)
 		}
-		grow(int(n))
+		defer os.Remove(f.Name())
+		defer f.Close()
+		if size, err = io.Copy(f, rc); err != nil {
+			return fmt.Errorf("reading %s: %w", o.Key, err)
+		}
+		r = f
 	}
-	// Row order does not matter to the scorer (its de-duplication orders
-	// rows by their own fields), so row groups are decoded on every core.
-	if err := normalized.ReadConcurrent[T](f, size, runtime.GOMAXPROCS(0), func(rows []T) error { fn(rows); return nil }); err != nil {
+	if _, err := read(r, size); err != nil {
 		return fmt.Errorf("reading %s: %w", o.Key, err)
 	}
 	return nil
+}
+
+// The normalized rows are read column by column, only the columns the
+// scorer needs, straight into its compact rows: each object's rows are
+// appended in file order, its row groups decoded on every core.
+
+// readTickets appends the tickets of one object.
+func (in *inputs) readTickets(r io.ReaderAt, size int64) (int64, error) {
+	all, ts, err := grow(in.tickets, r, size)
+	if err != nil {
+		return 0, err
+	}
+	in.tickets = all
+	optTime := func(field func(*score.Ticket) *int64) func(int, int64, bool) {
+		return func(i int, v int64, ok bool) {
+			*field(&ts[i]) = score.NoTime
+			if ok {
+				*field(&ts[i]) = score.Millis(v)
+			}
+		}
+	}
+	n, err := normalized.ReadColumns[schema.Ticket](r, size, runtime.GOMAXPROCS(0),
+		normalized.Column{Name: "ticket_id", String: func(i int, v string, _ bool) { ts[i].ID = v }},
+		normalized.Column{Name: "assignee_id", Intern: true, String: func(i int, v string, _ bool) { ts[i].Assignee = v }},
+		normalized.Column{Name: "assignee_name", Intern: true, String: func(i int, v string, _ bool) { ts[i].AssigneeName = v }},
+		normalized.Column{Name: "source_key", Intern: true, String: func(i int, v string, _ bool) { ts[i].SourceKey = v }},
+		normalized.Column{Name: "created_at", Int64: func(i int, v int64, _ bool) { ts[i].CreatedAt = score.Millis(v) }},
+		normalized.Column{Name: "resolved_at", Int64: optTime(func(t *score.Ticket) *int64 { return &t.ResolvedAt })},
+		normalized.Column{Name: "first_response_at", Int64: optTime(func(t *score.Ticket) *int64 { return &t.FirstResponseAt })},
+		normalized.Column{Name: "updated_at", Int64: optTime(func(t *score.Ticket) *int64 { return &t.UpdatedAt })},
+		normalized.Column{Name: "source_uploaded_at", Int64: func(i int, v int64, _ bool) { ts[i].UploadedAt = v }},
+		normalized.Column{Name: "source_row", Int64: func(i int, v int64, _ bool) { ts[i].SourceRow = v }},
+		normalized.Column{Name: "cost", Int64: func(i int, v int64, ok bool) { ts[i].CostFen, ts[i].HasCost = v, ok }},
+		normalized.Column{Name: "reopened_count", Int32: func(i int, v int32, _ bool) { ts[i].Reopened = v }},
+		normalized.Column{Name: "status", Bytes: func(i int, v []byte, _ bool) { ts[i].Status = score.StatusOf(string(v)) }},
+		normalized.Column{Name: "complaint_outcome", Bytes: func(i int, v []byte, _ bool) { ts[i].Outcome = score.OutcomeOf(string(v)) }},
+		normalized.Column{Name: "category", Bytes: func(i int, v []byte, _ bool) { ts[i].Complex = string(v) == schema.CategoryComplex }},
+		// A complaint is is_complaint or an attitude complaint_type: both
+		// only ever set it, so the order of the columns does not matter.
+		normalized.Column{Name: "is_complaint", Bool: func(i int, v bool, _ bool) { ts[i].Complaint = ts[i].Complaint || v }},
+		normalized.Column{Name: "complaint_type", Bytes: func(i int, v []byte, _ bool) {
+			if string(v) == schema.ComplaintTypeAttitude {
+				ts[i].AttitudeComplaint, ts[i].Complaint = true, true
+			}
+		}},
+	)
+	for i := range ts {
+		in.addSourceKey(ts[i].SourceKey)
+	}
+	return n, err
+}
+
+// readSurveys appends the survey responses of one object.
+func (in *inputs) readSurveys(r io.ReaderAt, size int64) (int64, error) {
+	all, ss, err := grow(in.surveys, r, size)
+	if err != nil {
+		return 0, err
+	}
+	in.surveys = all
+	n, err := normalized.ReadColumns[schema.Survey](r, size, runtime.GOMAXPROCS(0),
+		normalized.Column{Name: "response_id", String: func(i int, v string, _ bool) { ss[i].ResponseID = v }},
+		normalized.Column{Name: "ticket_id", String: func(i int, v string, _ bool) { ss[i].TicketID = v }},
+		normalized.Column{Name: "employee_id", Intern: true, String: func(i int, v string, _ bool) { ss[i].EmployeeID = v }},
+		normalized.Column{Name: "source_key", Intern: true, String: func(i int, v string, _ bool) { ss[i].SourceKey = v }},
+		normalized.Column{Name: "submitted_at", Int64: func(i int, v int64, _ bool) { ss[i].SubmittedAt = v }},
+		normalized.Column{Name: "source_uploaded_at", Int64: func(i int, v int64, _ bool) { ss[i].UploadedAt = v }},
+		normalized.Column{Name: "source_row", Int64: func(i int, v int64, _ bool) { ss[i].SourceRow = v }},
+		normalized.Column{Name: "rating", Int32: func(i int, v int32, _ bool) { ss[i].Rating = v }},
+	)
+	for i := range ss {
+		in.addSourceKey(ss[i].SourceKey)
+	}
+	return n, err
+}
+
+// readEvaluations appends the evaluation records of one object.
+func (in *inputs) readEvaluations(r io.ReaderAt, size int64) (int64, error) {
+	all, es, err := grow(in.evaluations, r, size)
+	if err != nil {
+		return 0, err
+	}
+	in.evaluations = all
+	n, err := normalized.ReadColumns[schema.Evaluation](r, size, runtime.GOMAXPROCS(0),
+		normalized.Column{Name: "employee_id", Intern: true, String: func(i int, v string, _ bool) { es[i].EmployeeID = v }},
+		normalized.Column{Name: "eval_month", Intern: true, String: func(i int, v string, _ bool) { es[i].Month = v }},
+		normalized.Column{Name: "kind", Intern: true, String: func(i int, v string, _ bool) { es[i].Kind = v }},
+		normalized.Column{Name: "source_key", Intern: true, String: func(i int, v string, _ bool) { es[i].SourceKey = v }},
+		normalized.Column{Name: "value", Int64: func(i int, v int64, _ bool) { es[i].ValueCenti = v }},
+		normalized.Column{Name: "source_uploaded_at", Int64: func(i int, v int64, _ bool) { es[i].UploadedAt = v }},
+		normalized.Column{Name: "source_row", Int64: func(i int, v int64, _ bool) { es[i].SourceRow = v }},
+	)
+	for i := range es {
+		in.addSourceKey(es[i].SourceKey)
+	}
+	return n, err
+}
+
+// grow extends rows by the row count of the Parquet file r, zeroed, and
+// returns the extended slice and its new part.
+func grow[T any](rows []T, r io.ReaderAt, size int64) (all, added []T, err error) {
+	n, err := normalized.NumRows(r, size)
+	if err != nil {
+		return nil, nil, err
+	}
+	all = append(rows, make([]T, n)...) // the compiler zeroes only memory it reuses
+	return all, all[len(rows):], nil
+}
+
+// addSourceKey records the export a row came from (rows of one export come
+// in runs, so the last key is remembered).
+func (in *inputs) addSourceKey(key string) {
+	if in.haveLastKey && key == in.lastKey {
+		return
+	}
+	in.sourceKeys[key] = true
+	in.lastKey, in.haveLastKey = key, true
 }
 
 // sources reads the ingest reports of the exports that fed the month: their

@@ -264,20 +264,8 @@ func newReader[T any](pf *parquet.File) (rd *parquet.GenericReader[T], err error
 // optional column can read older files.
 func compatible(want, file *parquet.Schema) error {
 	for _, path := range want.Columns() {
-		w, _ := want.Lookup(path...)
-		f, ok := file.Lookup(path...)
-		name := strings.Join(path, ".")
-		switch {
-		case !ok && w.MaxDefinitionLevel == 0:
-			return fmt.Errorf("reading parquet as %s: required column %s is not in the file", want.Name(), name)
-		case !ok:
-			continue
-		case w.MaxRepetitionLevel != f.MaxRepetitionLevel:
-			return fmt.Errorf("reading parquet as %s: column %s is repeated in one and not the other", want.Name(), name)
-		case !parquet.EqualTypes(w.Node.Type(), f.Node.Type()):
-			return fmt.Errorf("reading parquet as %s: column %s is %s in the file, want %s", want.Name(), name, typeString(f.Node.Type()), typeString(w.Node.Type()))
-		case w.MaxDefinitionLevel < f.MaxDefinitionLevel:
-			return fmt.Errorf("reading parquet as %s: column %s is optional in the file but required in the row type", want.Name(), name)
+		if err := compatibleColumn(want, file, path); err != nil {
+			return err
 		}
 	}
 	return nil

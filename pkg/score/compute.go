@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scorecard/scorecard/pkg/calendar"
@@ -178,11 +181,17 @@ func Compute(in Input) (*Result, error) {
 	c.end = in.Month.End(c.loc).UnixMilli()
 	c.res.Counts = Counts{TicketRows: len(in.Tickets), SurveyRows: len(in.Surveys), EvaluationRows: len(in.Evaluations)}
 
+	// The two de-duplications are independent, so they run side by side.
+	var counted []int32
+	var unique int
+	var wg sync.WaitGroup
+	wg.Go(func() { counted, unique = dedupSurveys(in.Surveys) })
 	winners, byID := dedupTickets(in.Tickets)
+	wg.Wait()
 	if err := c.tickets(winners); err != nil {
 		return nil, err
 	}
-	c.surveys(byID)
+	c.surveys(byID, counted, unique)
 	c.roster()
 	c.evaluations()
 	if err := c.cards(); err != nil {
@@ -309,9 +318,9 @@ func (c *scoring) tickets(winners []int32) error {
 	return nil
 }
 
-// surveys credits the counted responses submitted in M.
-func (c *scoring) surveys(tickets map[string]int32) {
-	counted, unique := dedupSurveys(c.in.Surveys)
+// surveys credits the counted responses submitted in M (of unique
+// response ids, see dedupSurveys).
+func (c *scoring) surveys(tickets *rowIndex, counted []int32, unique int) {
 	c.res.Counts.Responses = unique
 	c.res.Counts.ResponsesCounted = len(counted)
 	minRating := c.p.Surveys.SatisfiedMinRating
@@ -323,7 +332,7 @@ func (c *scoring) surveys(tickets map[string]int32) {
 		c.res.Counts.ResponsesInMonth++
 		emp := s.EmployeeID
 		if emp == "" && s.TicketID != "" {
-			if w, ok := tickets[s.TicketID]; ok {
+			if w, ok := tickets.lookup(s.TicketID); ok {
 				emp = c.in.Tickets[w].Assignee
 			}
 		}
@@ -426,7 +435,10 @@ func (c *scoring) evaluations() {
 }
 
 // cards builds a card for everyone active on the roster in M and everyone
-// credited with a ticket or survey in M.
+// credited with a ticket or survey in M. The cards are built concurrently
+// (each reads only its own counts and shared, read-only state), then added
+// up in id order, so the result and the first error are those of building
+// them one by one.
 func (c *scoring) cards() error {
 	var ids []string
 	for id, a := range c.accs {
@@ -435,42 +447,74 @@ func (c *scoring) cards() error {
 		}
 	}
 	slices.Sort(ids)
+	type job struct {
+		id   string
+		a    *acc
+		emp  *schema.Employee
+		r    *policy.Resolved
+		card Card
+		err  error
+	}
+	jobs := make([]job, 0, len(ids))
 	variants := map[string]*policy.Resolved{}
-	c.res.BandCounts = map[string]int{}
 	for _, id := range ids {
-		a := c.accs[id]
-		emp := c.rosterByID[id]
+		j := job{id: id, a: c.accs[id], emp: c.rosterByID[id]}
 		role := ""
-		if emp != nil {
-			role = str(emp.Role)
-			if !a.active {
-				c.res.InactiveCredited = append(c.res.InactiveCredited, id)
-			}
+		if j.emp != nil {
+			role = str(j.emp.Role)
 		}
 		r, ok := variants[role]
 		if !ok {
-			var err error
-			if r, err = c.p.ForRole(role); err != nil {
-				return fmt.Errorf("scoring %s: employee %s: %w", c.in.Month, id, err)
+			if r, j.err = c.p.ForRole(role); j.err != nil {
+				jobs = append(jobs, j) // nothing after it is used
+				break
 			}
 			variants[role] = r
 		}
-		card, err := c.card(a, emp, r)
-		if err != nil {
-			return fmt.Errorf("scoring %s: employee %s: %w", c.in.Month, id, err)
+		j.r = r
+		jobs = append(jobs, j)
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(jobs) {
+				return
+			}
+			if j := &jobs[i]; j.err == nil {
+				j.card, j.err = c.card(j.a, j.emp, j.r)
+			}
 		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+
+	c.res.BandCounts = map[string]int{}
+	for i := range jobs {
+		j := &jobs[i]
+		if j.emp != nil && !j.a.active {
+			c.res.InactiveCredited = append(c.res.InactiveCredited, j.id)
+		}
+		if j.err != nil {
+			return fmt.Errorf("scoring %s: employee %s: %w", c.in.Month, j.id, j.err)
+		}
+		card := j.card
 		if card.Scorecard.NotOnRoster {
-			c.res.NotOnRoster = append(c.res.NotOnRoster, id)
+			c.res.NotOnRoster = append(c.res.NotOnRoster, j.id)
 		}
 		if card.Scorecard.NoActivity {
-			c.res.NoActivity = append(c.res.NoActivity, id)
+			c.res.NoActivity = append(c.res.NoActivity, j.id)
 		} else {
 			c.res.BandCounts[*card.Scorecard.Band]++
 		}
 		if p := card.Scorecard.PayoutFen; p != nil {
 			sum := c.res.TotalPayoutFen + *p
 			if (*p > 0 && sum < c.res.TotalPayoutFen) || (*p < 0 && sum > c.res.TotalPayoutFen) {
-				return fmt.Errorf("scoring %s: employee %s: total payout: %w", c.in.Month, id, errPayoutOverflow)
+				return fmt.Errorf("scoring %s: employee %s: total payout: %w", c.in.Month, j.id, errPayoutOverflow)
 			}
 			c.res.TotalPayoutFen = sum
 		}

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -75,8 +76,8 @@ func TestDedupTickets(t *testing.T) {
 		if got := names(rows, w); !slices.Equal(got, []string{"2", "3", "4"}) {
 			t.Fatalf("winners = %v", got)
 		}
-		if i, ok := byID["B"]; !ok || rows[i].Assignee != "3" || len(byID) != 3 {
-			t.Errorf("byID = %v", byID)
+		if i, ok := byID.lookup("B"); !ok || rows[i].Assignee != "3" || byID.len() != 3 {
+			t.Errorf("byID: B = %d, %v; %d ids", i, ok, byID.len())
 		}
 	})
 }
@@ -147,5 +148,43 @@ func TestDedupSurveys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRowIndexAgreesWithAMap(t *testing.T) {
+	ids := make([]string, 20_000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("T%d", i*7919%5003) // about 4 rows an id
+	}
+	x := newRowIndex(len(ids), func(i int32) string { return ids[i] })
+	m := map[string]int32{}
+	for i, id := range ids {
+		p, j, ok := x.find(id)
+		if k, in := m[id]; in != ok || (ok && k != j) {
+			t.Fatalf("find(%s) = %d, %v; the map has %d, %v", id, j, ok, k, in)
+		}
+		if !ok || i%3 == 0 { // keep the first row of an id, or every third
+			x.set(p, int32(i))
+			m[id] = int32(i)
+		}
+	}
+	if x.len() != len(m) {
+		t.Fatalf("len = %d, want %d", x.len(), len(m))
+	}
+	var want []int32
+	for _, r := range m {
+		want = append(want, r)
+	}
+	slices.Sort(want)
+	if got := x.rows(len(ids)); !slices.Equal(got, want) {
+		t.Fatalf("rows differ")
+	}
+	for id, r := range m {
+		if got, ok := x.lookup(id); !ok || got != r {
+			t.Fatalf("lookup(%s) = %d, %v, want %d", id, got, ok, r)
+		}
+	}
+	if _, ok := x.lookup("absent"); ok {
+		t.Fatal("lookup of an absent id succeeded")
 	}
 }

@@ -95,6 +95,47 @@ func ms(t *time.Time) int64 {
 	return t.UnixMilli()
 }
 
+// zeroMillis is the zero time.Time in Unix milliseconds.
+var zeroMillis = time.Time{}.UnixMilli()
+
+// Millis is the compact form of a timestamp read as Unix milliseconds
+// (a TIMESTAMP(MILLIS) column's value): NoTime for the zero time, as the
+// row types' conversions (TicketFromSchema) make it.
+func Millis(v int64) int64 {
+	if v == zeroMillis {
+		return NoTime
+	}
+	return v
+}
+
+// StatusOf returns the Status of a normalized ticket status (schema.Status*);
+// "" (null) and anything unrecognised is StatusUnknown.
+func StatusOf(s string) Status {
+	switch s {
+	case schema.StatusOpen:
+		return StatusOpen
+	case schema.StatusResolved:
+		return StatusResolved
+	case schema.StatusClosed:
+		return StatusClosed
+	case schema.StatusCancelled:
+		return StatusCancelled
+	}
+	return StatusUnknown
+}
+
+// OutcomeOf returns the Outcome of a normalized complaint outcome
+// (schema.Outcome*); "" (null) and anything unrecognised is pending.
+func OutcomeOf(s string) Outcome {
+	switch s {
+	case schema.OutcomeSuccess:
+		return OutcomeSuccess
+	case schema.OutcomeFailure:
+		return OutcomeFailure
+	}
+	return OutcomePending
+}
+
 func str(s *string) string {
 	if s == nil {
 		return ""
@@ -117,23 +158,9 @@ func TicketFromSchema(t *schema.Ticket) Ticket {
 		UpdatedAt:       ms(t.UpdatedAt),
 		UploadedAt:      t.SourceUploadedAt.UnixMilli(),
 		SourceRow:       t.SourceRow,
+		Status:          StatusOf(str(t.Status)),
+		Outcome:         OutcomeOf(str(t.ComplaintOutcome)),
 		Complex:         t.Category == schema.CategoryComplex,
-	}
-	switch str(t.Status) {
-	case schema.StatusOpen:
-		c.Status = StatusOpen
-	case schema.StatusResolved:
-		c.Status = StatusResolved
-	case schema.StatusClosed:
-		c.Status = StatusClosed
-	case schema.StatusCancelled:
-		c.Status = StatusCancelled
-	}
-	switch str(t.ComplaintOutcome) {
-	case schema.OutcomeSuccess:
-		c.Outcome = OutcomeSuccess
-	case schema.OutcomeFailure:
-		c.Outcome = OutcomeFailure
 	}
 	c.AttitudeComplaint = str(t.ComplaintType) == schema.ComplaintTypeAttitude
 	c.Complaint = t.IsComplaint || c.AttitudeComplaint

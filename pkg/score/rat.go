@@ -3,6 +3,7 @@ package score
 import (
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -12,6 +13,9 @@ import (
 // zero (half-up for the non-negative scores, points and money it is used
 // on).
 func roundScaledBig(r *big.Rat, scale int64) *big.Int {
+	if v, ok := roundScaledSmall(r, scale); ok {
+		return big.NewInt(v)
+	}
 	n := new(big.Int).Mul(r.Num(), big.NewInt(scale))
 	neg := n.Sign() < 0
 	if neg {
@@ -27,8 +31,41 @@ func roundScaledBig(r *big.Rat, scale int64) *big.Int {
 	return n
 }
 
+// roundScaledSmall is roundScaledBig in int64 arithmetic, when r's
+// numerator and denominator and the intermediate values fit (ok): the same
+// floor((2·|n|·scale + d) / 2d), without allocating.
+func roundScaledSmall(r *big.Rat, scale int64) (v int64, ok bool) {
+	num, den := r.Num(), r.Denom()
+	if scale <= 0 || !num.IsInt64() || !den.IsInt64() {
+		return 0, false
+	}
+	n, d := num.Int64(), den.Int64()
+	if n == math.MinInt64 || d > math.MaxInt64/2 {
+		return 0, false
+	}
+	a := n
+	if a < 0 {
+		a = -a
+	}
+	if a > math.MaxInt64/scale {
+		return 0, false
+	}
+	m := a * scale
+	if m > (math.MaxInt64-d)/2 {
+		return 0, false
+	}
+	v = (2*m + d) / (2 * d)
+	if n < 0 {
+		v = -v
+	}
+	return v, true
+}
+
 // roundScaled is roundScaledBig saturated to int64.
 func roundScaled(r *big.Rat, scale int64) int64 {
+	if v, ok := roundScaledSmall(r, scale); ok {
+		return v
+	}
 	v := roundScaledBig(r, scale)
 	if !v.IsInt64() {
 		if v.Sign() < 0 {
@@ -49,9 +86,19 @@ func fixed(r *big.Rat, dec int) string {
 	for range dec {
 		scale *= 10
 	}
-	v := roundScaledBig(r, scale)
-	neg := v.Sign() < 0
-	s := new(big.Int).Abs(v).String()
+	var s string
+	var neg bool
+	if v, ok := roundScaledSmall(r, scale); ok { // never math.MinInt64
+		neg = v < 0
+		if neg {
+			v = -v
+		}
+		s = strconv.FormatInt(v, 10)
+	} else {
+		v := roundScaledBig(r, scale)
+		neg = v.Sign() < 0
+		s = new(big.Int).Abs(v).String()
+	}
 	if dec > 0 {
 		if len(s) <= dec {
 			s = strings.Repeat("0", dec-len(s)+1) + s

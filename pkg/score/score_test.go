@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -409,5 +410,51 @@ func TestConcurrentCompute(t *testing.T) {
 		if d := <-errs; d != "" {
 			t.Error(d)
 		}
+	}
+}
+
+// roundScaledSmall must agree with the big.Int rounding wherever it answers.
+func TestRoundScaledSmallAgreesWithBig(t *testing.T) {
+	slow := func(r *big.Rat, scale int64) *big.Int {
+		n := new(big.Int).Mul(r.Num(), big.NewInt(scale))
+		neg := n.Sign() < 0
+		n.Abs(n)
+		d := r.Denom()
+		n.Lsh(n, 1).Add(n, d)
+		n.Quo(n, new(big.Int).Lsh(d, 1))
+		if neg {
+			n.Neg(n)
+		}
+		return n
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	edges := []int64{0, 1, -1, 2, 3, 5, 7, 99, 100, 10000, math.MaxInt64, math.MinInt64, math.MaxInt64 / 2, math.MaxInt64/100 + 1, math.MaxInt32}
+	answered := 0
+	for i := range 200_000 {
+		var n, d int64
+		if i < len(edges)*len(edges) {
+			n, d = edges[i/len(edges)], edges[i%len(edges)]
+		} else {
+			n, d = rng.Int64N(1<<uint(rng.IntN(62)+1))-rng.Int64N(1<<40), rng.Int64N(1<<uint(rng.IntN(62)+1))
+		}
+		if d == 0 {
+			continue
+		}
+		r := big.NewRat(n, d)
+		for _, scale := range []int64{1, 100, 10000} {
+			want := slow(r, scale)
+			if v, ok := roundScaledSmall(r, scale); ok {
+				answered++
+				if !want.IsInt64() || want.Int64() != v {
+					t.Fatalf("roundScaledSmall(%s, %d) = %d, want %s", r.RatString(), scale, v, want)
+				}
+			}
+			if got := roundScaledBig(r, scale); got.Cmp(want) != 0 {
+				t.Fatalf("roundScaledBig(%s, %d) = %s, want %s", r.RatString(), scale, got, want)
+			}
+		}
+	}
+	if answered < 100_000 {
+		t.Fatalf("only %d answered in int64", answered)
 	}
 }
