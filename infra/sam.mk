@@ -1,4 +1,4 @@
-# Build targets for `sam build`. Both functions in template.yaml use
+# Build targets for `sam build`. Every function in template.yaml uses
 # Metadata BuildMethod: makefile with CodeUri: . (the repository root), so
 # SAM runs `make build-<LogicalId>` there with ARTIFACTS_DIR set to the
 # directory it zips; the top-level Makefile includes this file.
@@ -13,13 +13,23 @@ LAMBDA_GOENV := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 LAMBDA_LDFLAGS_EXTRA ?=
 LAMBDA_GOBUILD = $(LAMBDA_GOENV) go build -tags lambda.norpc -trimpath -ldflags="-s -w $(LAMBDA_LDFLAGS_EXTRA)"
 
-.PHONY: build-IngestFunction build-CloseFunction lint-template
+.PHONY: build-IngestFunction build-CloseFunction build-ReadinessFunction build-ApproveFunction lint-template
 
 build-IngestFunction:
 	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: run this target through sam build))
 	$(LAMBDA_GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/ingest
 
 build-CloseFunction:
+	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: run this target through sam build))
+	$(LAMBDA_GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/close
+
+# The readiness check and the approval run the close's binary: its handler
+# tells {"readiness": ...} and {"approve": ...} from a close event.
+build-ReadinessFunction:
+	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: run this target through sam build))
+	$(LAMBDA_GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/close
+
+build-ApproveFunction:
 	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: run this target through sam build))
 	$(LAMBDA_GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/close
 

@@ -469,6 +469,8 @@ type RoleSpec struct {
 var Roles = []RoleSpec{
 	{User: "ingest", Resource: "IngestRole"},
 	{User: "close", Resource: "CloseRole"},
+	{User: "readiness", Resource: "ReadinessRole"},
+	{User: "approvefn", Resource: "ApproveRole"},
 	{User: "analyst", Resource: "AnalystPolicy"},
 	{User: "payroll", Param: "PayrollPrincipalArn"},
 	{User: "approver", Param: "ApproverPrincipalArn"},

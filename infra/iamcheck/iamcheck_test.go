@@ -42,6 +42,11 @@ func TestTranslation(t *testing.T) {
 	require.Contains(t, ingest, "BucketPublishedWrittenOnlyByClose")
 	closePolicy := policies["close"].JSON()
 	require.NotContains(t, closePolicy, "BucketPublishedWrittenOnlyByClose", "the close is exempt")
+	approve := policies["approvefn"].JSON()
+	require.NotContains(t, approve, "BucketApprovalsWrittenOnlyByApprover", "the approve function is exempt")
+	require.NotContains(t, approve, "BucketPayrollReadableOnlyByPayrollCloseAndApprover", "it reads what it approves")
+	require.Contains(t, approve, "WritesOnlyApprovals")
+	require.Contains(t, policies["readiness"].JSON(), "BucketApprovalsWrittenOnlyByApprover")
 	require.Contains(t, closePolicy, "BucketApprovalsWrittenOnlyByApprover")
 	payroll := policies["payroll"].JSON()
 	require.Contains(t, payroll, "BucketPayrollFetch")
@@ -54,7 +59,7 @@ func TestTranslation(t *testing.T) {
 }
 
 // TestWithoutApprover: with ApproverPrincipalArn empty (its default), no
-// one may write an approval, not even the close.
+// one may write an approval, not even the close or the approve function.
 func TestWithoutApprover(t *testing.T) {
 	src, err := os.ReadFile("../../template.yaml")
 	require.NoError(t, err)
@@ -64,7 +69,7 @@ func TestWithoutApprover(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tpl.Principal("ApproverPrincipalArn")
 	require.ErrorContains(t, err, "empty")
-	for _, role := range []string{"CloseRole", "IngestRole"} {
+	for _, role := range []string{"CloseRole", "IngestRole", "ReadinessRole", "ApproveRole"} {
 		s, err := tpl.Role(role)
 		require.NoError(t, err)
 		r, err := tpl.Policy(s)

@@ -36,6 +36,7 @@ func (o op) String() string {
 var seeded = []string{
 	"raw/crm/tickets.csv",
 	"config/mapping.yaml",
+	"config/policy.yaml",
 	"normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet",
 	"quarantine/raw/crm/tickets.csv.rejected.jsonl",
 	"reports/ingest/raw/crm/tickets.csv.json",
@@ -43,6 +44,7 @@ var seeded = []string{
 	"payroll/month=2026-09/v1/salary_multipliers.csv",
 	"payroll/month=2026-09/v1/manifest.json",
 	"reports/close/month=2026-09/v1.json",
+	"scorecards/kpis/month=2026-09/v1.parquet",
 }
 
 // ops: every role's grants (allowed) and what it must not do (denied).
@@ -88,6 +90,26 @@ var ops = []op{
 	{"close", "put", "config/policy.yaml", false},
 	{"close", "get", "raw/crm/tickets.csv", false},
 
+	// The readiness check reads the close's inputs, lists raw/, and writes
+	// its own reports only.
+	{"readiness", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", true},
+	{"readiness", "get", "config/mapping.yaml", true},
+	{"readiness", "get", "reports/ingest/raw/crm/tickets.csv.json", true},
+	{"readiness", "list", "raw/", true},
+	{"readiness", "list", "reports/ingest/", true},
+	{"readiness", "put", "reports/readiness/month=2026-09/2026-09-25T01:00:00Z.json", true},
+	{"readiness", "get", "raw/crm/tickets.csv", false},
+	{"readiness", "get", "payroll/month=2026-09/v1/manifest.json", false},
+	{"readiness", "get", "scorecards/employees/month=2026-09/v1.parquet", false},
+	{"readiness", "put", "reports/close/month=2026-09/v2.json", false},
+	{"readiness", "put", "reports/statements/month=2026-09/v2/E001.html", false},
+	{"readiness", "put", "reports/ingest/raw/crm/tickets.csv.json", false},
+	{"readiness", "put", "payroll/month=2026-09/v2/salary_multipliers.csv", false},
+	{"readiness", "put", "payroll/month=2026-09/v2/approval.json", false},
+	{"readiness", "put", "scorecards/employees/month=2026-09/v2.parquet", false},
+	{"readiness", "put", "config/calendar/2027.json", false},
+	{"readiness", "delete", "reports/readiness/month=2026-09/2026-09-25T01:00:00Z.json", false},
+
 	// Payroll reads payroll/ and writes nothing.
 	{"payroll", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", true},
 	{"payroll", "get", "payroll/month=2026-09/v1/manifest.json", true},
@@ -115,6 +137,31 @@ var ops = []op{
 	// ... and the scorecard files the manifest lists, to verify them.
 	{"approver", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
 	{"approver", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", false},
+
+	// The approve function reads what it verifies and writes approvals
+	// only (v2: the approver above approved v1 already, and the write is
+	// If-None-Match).
+	{"approvefn", "get", "payroll/month=2026-09/v1/manifest.json", true},
+	{"approvefn", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", true},
+	{"approvefn", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
+	{"approvefn", "get", "scorecards/kpis/month=2026-09/v1.parquet", true},
+	{"approvefn", "get", "config/policy.yaml", true},
+	{"approvefn", "list", "payroll/month=2026-09/", true},
+	{"approvefn", "put", "payroll/month=2026-09/v2/approval.json", true},
+	{"approvefn", "put", "payroll/month=2026-09/v1/salary_multipliers.csv", false},
+	{"approvefn", "put", "payroll/month=2026-09/v3/salary_multipliers.csv", false},
+	{"approvefn", "put", "payroll/month=2026-09/v3/manifest.json", false},
+	{"approvefn", "put", "payroll/approval.json", false},
+	{"approvefn", "put", "reports/close/month=2026-09/approval.json", false},
+	{"approvefn", "put", "scorecards/employees/month=2026-09/v2.parquet", false},
+	{"approvefn", "put", "raw/crm/forged.csv", false},
+	{"approvefn", "delete", "payroll/month=2026-09/v1/approval.json", false},
+	{"approvefn", "get", "config/mapping.yaml", false},
+	{"approvefn", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", false},
+	{"approvefn", "get", "raw/crm/tickets.csv", false},
+	{"approvefn", "get", "reports/close/month=2026-09/v1.json", false},
+	// ... and the close still cannot approve, now that v2 and v3 exist.
+	{"close", "put", "payroll/month=2026-09/v3/approval.json", false},
 
 	// Analysts read the tables, never pay, and write nothing here.
 	{"analyst", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", true},
