@@ -5,6 +5,11 @@
 //
 // # Reading
 //
+// Reader is the byte layer, shaped like encoding/csv's Reader (Read,
+// FieldPos): it sniffs the format and encoding and yields records, so the
+// row readers above it never know whether a file was GB18030 CSV, UTF-16
+// text or a workbook.
+//
 // ReadTickets, ReadSurveys, ReadEvaluations and ReadRoster each stream a
 // whole file, calling accept for every good row and reject for every bad
 // one, in file order; RowsRead in the returned FileInfo is always accepted +

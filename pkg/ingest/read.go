@@ -162,29 +162,21 @@ type builder[T any] interface {
 
 // readSource is the loop shared by the Read* functions.
 func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T], accept func(*T) error, reject func(*RowError) error) (info FileInfo, err error) {
-	in, err := open(r, opt.SourceKey)
-	if in != nil {
-		info = in.info
-		if in.tbl != nil {
-			defer in.tbl.close()
-		}
-		if in.dec != nil {
-			defer func() { info.Encoding = in.dec.Encoding() }()
-		}
-	}
+	rd, err := NewReader(r, opt.SourceKey)
+	defer func() { info = withCounts(rd.Info(), info) }()
 	if err != nil {
 		return info, wrapRead(opt.SourceKey, err)
 	}
-	header, hline, err := in.tbl.next()
+	defer rd.Close()
+	in := rd.in
+	header, err := rd.Read()
 	if errors.Is(err, io.EOF) {
-		if in.dec != nil && in.dec.empty {
-			return info, fileErr(CodeEmptyFile, 0, "the file is empty")
-		}
 		return info, fileErr(CodeNoHeader, 0, "no header row: the file has only blank lines")
 	}
 	if err != nil {
 		return info, wrapRead(opt.SourceKey, err)
 	}
+	hline := rd.line
 	m, ferr := mapHeader(spec, header, opt.Aliases)
 	info.Mapping, info.Ignored = m.info, m.ignored
 	if ferr != nil {
@@ -202,7 +194,7 @@ func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T],
 		c.mac = hmac.New(sha256.New, opt.CustomerKeySecret)
 	}
 	for {
-		cells, line, err := in.tbl.next()
+		cells, err := rd.Read()
 		if errors.Is(err, io.EOF) {
 			return info, nil
 		}
@@ -210,10 +202,10 @@ func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T],
 			return info, wrapRead(opt.SourceKey, err)
 		}
 		info.RowsRead++
-		c.reset(cells, line, info.RowsRead)
+		c.reset(cells, rd.line, info.RowsRead)
 		var row *T
 		switch {
-		case in.tbl.badQuote():
+		case rd.BadQuote():
 			c.failValue("", lastCell(cells), ReasonBadQuote)
 		case !in.xlsx && len(cells) < m.width:
 			c.failValue("", fmt.Sprintf("%d fields, the header has %d", len(cells), m.width), ReasonRaggedRow)
@@ -232,6 +224,13 @@ func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T],
 			return info, fmt.Errorf("reading %s: rejecting row %d: %w", opt.SourceKey, info.RowsRead, err)
 		}
 	}
+}
+
+// withCounts is the byte layer's description of the file with what the row
+// layer counted and mapped.
+func withCounts(file, rows FileInfo) FileInfo {
+	file.Mapping, file.Ignored, file.RowsRead = rows.Mapping, rows.Ignored, rows.RowsRead
+	return file
 }
 
 // wrapRead passes a *FileError through and wraps a read error.
