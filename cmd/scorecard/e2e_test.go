@@ -89,16 +89,24 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	srv := miniotest.Start(t, miniotest.WithWebhook("SCORECARD", hook.URL+"/events"))
 	client := srv.Client()
 	bkt := srv.NewBucket(t)
-	st := s3store.NewFromClient(client, bkt)
+	// storeAs is the bucket's store signing with the given credentials.
+	storeAs := func(accessKey, secretKey string) *s3store.Store {
+		st, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: accessKey, SecretKey: secretKey}, bkt)
+		require.NoError(t, err)
+		return st
+	}
+	st := storeAs(srv.AccessKey, srv.SecretKey)
 	policies, err := iamcheck.StackPolicies("../../template.yaml", bkt)
 	require.NoError(t, err)
-	as := func(user string) *s3.Client {
-		return srv.AddUser(t, user, user+"-e2e-secret", policies[user].JSON())
+	as := func(user string) *s3store.Store {
+		srv.AddUser(t, user, user+"-e2e-secret", policies[user].JSON())
+		return storeAs(user, user+"-e2e-secret")
 	}
-	ingestSt := s3store.NewFromClient(as("ingest"), bkt)
-	closeSt := s3store.NewFromClient(as("close"), bkt)
-	payrollClient := as("payroll")
-	approverSt := s3store.NewFromClient(as("approver"), bkt)
+	ingestSt := as("ingest")
+	closeSt := as("close")
+	payrollSt := as("payroll")
+	payrollClient := srv.ClientAs("payroll", "payroll-e2e-secret") // payroll's own SDK calls
+	approverSt := as("approver")
 	approvedAt := time.Date(2026, 10, 4, 9, 0, 0, 0, time.UTC)
 	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return approvedAt }}
 	h := NewServer(ingestJob(ingestSt, env), closeJob(closeSt, env), env.Log)
@@ -264,7 +272,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	var vout bytes.Buffer
 	sep, err := calendar.ParseMonth("2026-09")
 	require.NoError(t, err)
-	require.NoError(t, verifyAndPrint(ctx, s3store.NewFromClient(payrollClient, bkt), sep, 0, &vout))
+	require.NoError(t, verifyAndPrint(ctx, payrollSt, sep, 0, &vout))
 	require.Contains(t, vout.String(), "csv       payroll/month=2026-09/v1/salary_multipliers.csv")
 	require.Contains(t, vout.String(), "approved  by li.na at 2026-10-04T09:00:00Z")
 }

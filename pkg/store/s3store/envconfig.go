@@ -14,7 +14,7 @@ import (
 // envLookup is os.LookupEnv, replaced in tests.
 var envLookup = os.LookupEnv
 
-// envConfig builds the S3 client configuration from the standard AWS
+// envConfig builds the store's Config from the standard AWS
 // environment variables alone, the way the SDK's default chain reads them
 // (without shared files, profiles, SSO, web identity or instance roles):
 //
@@ -23,11 +23,13 @@ var envLookup = os.LookupEnv
 //	AWS_REGION, else AWS_DEFAULT_REGION  the region
 //	AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL  a custom endpoint (MinIO),
 //	                                     unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
-//	AWS_MAX_ATTEMPTS, AWS_RETRY_MODE     retries
+//	AWS_MAX_ATTEMPTS                     tries per request (0: 3)
+//	AWS_RETRY_MODE                       checked; standard and adaptive
+//	                                     both retry with a jittered backoff
 //
 // Missing credentials are not an error here, as with the default chain:
 // the first request fails, saying so.
-func envConfig(lookup func(string) (string, bool)) (aws.Config, error) {
+func envConfig(lookup func(string) (string, bool)) (Config, error) {
 	get := func(names ...string) string {
 		for _, n := range names {
 			if v, ok := lookup(n); ok && v != "" {
@@ -36,7 +38,7 @@ func envConfig(lookup func(string) (string, bool)) (aws.Config, error) {
 		}
 		return ""
 	}
-	cfg := aws.Config{Region: get("AWS_REGION", "AWS_DEFAULT_REGION")}
+	cfg := Config{Region: get("AWS_REGION", "AWS_DEFAULT_REGION")}
 	id, secret, token := get("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"), get("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"), get("AWS_SESSION_TOKEN")
 	cfg.Credentials = aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 		if id == "" || secret == "" {
@@ -46,7 +48,7 @@ func envConfig(lookup func(string) (string, bool)) (aws.Config, error) {
 	}))
 	if !strings.EqualFold(get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
 		if ep := get("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"); ep != "" {
-			cfg.BaseEndpoint = aws.String(ep)
+			cfg.Endpoint = ep
 		}
 	}
 	if v := get("AWS_MAX_ATTEMPTS"); v != "" {
@@ -54,14 +56,12 @@ func envConfig(lookup func(string) (string, bool)) (aws.Config, error) {
 		if err != nil || n < 0 {
 			return cfg, fmt.Errorf("AWS_MAX_ATTEMPTS=%q: want a non-negative integer", v)
 		}
-		cfg.RetryMaxAttempts = n
+		cfg.MaxAttempts = n
 	}
 	if v := get("AWS_RETRY_MODE"); v != "" {
-		m, err := aws.ParseRetryMode(v)
-		if err != nil {
+		if _, err := aws.ParseRetryMode(v); err != nil {
 			return cfg, fmt.Errorf("AWS_RETRY_MODE: %w", err)
 		}
-		cfg.RetryMode = m
 	}
 	return cfg, nil
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 func lookupMap(m map[string]string) func(string) (string, bool) {
@@ -25,11 +23,11 @@ func TestEnvConfig(t *testing.T) {
 	if cfg.Region != "ap-east-1" {
 		t.Errorf("Region = %q, want AWS_REGION over AWS_DEFAULT_REGION", cfg.Region)
 	}
-	if aws.ToString(cfg.BaseEndpoint) != "http://minio:9000" {
-		t.Errorf("BaseEndpoint = %q, want AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL", aws.ToString(cfg.BaseEndpoint))
+	if cfg.Endpoint != "http://minio:9000" {
+		t.Errorf("BaseEndpoint = %q, want AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL", cfg.Endpoint)
 	}
-	if cfg.RetryMaxAttempts != 5 || cfg.RetryMode != aws.RetryModeAdaptive {
-		t.Errorf("retries = %d %q", cfg.RetryMaxAttempts, cfg.RetryMode)
+	if cfg.MaxAttempts != 5 {
+		t.Errorf("MaxAttempts = %d", cfg.MaxAttempts)
 	}
 	c, err := cfg.Credentials.Retrieve(context.Background())
 	if err != nil {
@@ -48,15 +46,15 @@ func TestEnvConfigFallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Region != "eu-west-1" || aws.ToString(cfg.BaseEndpoint) != "http://generic:9000" {
-		t.Errorf("Region %q, BaseEndpoint %q", cfg.Region, aws.ToString(cfg.BaseEndpoint))
+	if cfg.Region != "eu-west-1" || cfg.Endpoint != "http://generic:9000" {
+		t.Errorf("Region %q, BaseEndpoint %q", cfg.Region, cfg.Endpoint)
 	}
 	if c, err := cfg.Credentials.Retrieve(context.Background()); err != nil || c.AccessKeyID != "AKID" || c.SessionToken != "" {
 		t.Errorf("credentials = %+v, %v", c, err)
 	}
 	cfg, err = envConfig(lookupMap(map[string]string{"AWS_ENDPOINT_URL": "http://x", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}))
-	if err != nil || cfg.BaseEndpoint != nil {
-		t.Errorf("ignored endpoint: %v, %v", cfg.BaseEndpoint, err)
+	if err != nil || cfg.Endpoint != "" {
+		t.Errorf("ignored endpoint: %q, %v", cfg.Endpoint, err)
 	}
 }
 
