@@ -197,7 +197,7 @@ func printReadiness(w io.Writer, r *readiness.Result) {
 	fmt.Fprintln(w)
 	for _, name := range []string{readiness.CheckTickets, readiness.CheckSurveys, readiness.CheckEvaluations, readiness.CheckRoster} {
 		c := r.Counts[name]
-		fmt.Fprintf(w, "%-12s %d rows from %d exports\n", name, c.Rows, c.Exports)
+		fmt.Fprintf(w, "%-12s %d rows from %d export(s)\n", name, c.Rows, c.Exports)
 	}
 	fmt.Fprintf(w, "calendar     %d days left\n", r.CalendarDaysLeft)
 }

@@ -32,6 +32,18 @@ const (
 	CheckIngest      = "ingest"
 )
 
+// CalendarWarnDays is how many days of calendar coverage left make the
+// check warn (the stack's CalendarDaysLeft alarm uses the same number).
+const CalendarWarnDays = 45
+
+// plural is "1 export", "2 exports".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // Raw is one object under raw/ as listed now, with its ingest report (nil
 // when it has none).
 type Raw struct {
@@ -183,7 +195,7 @@ func Evaluate(in Input) *Result {
 		}
 		c := r.Counts[name]
 		chk := Check{Name: name, OK: c.Rows > 0}
-		chk.Found = fmt.Sprintf("%d accepted rows in %s from %d exports", c.Rows, in.Month, c.Exports)
+		chk.Found = fmt.Sprintf("%s in %s from %s", plural(c.Rows, "accepted row"), in.Month, plural(int64(c.Exports), "export"))
 		r.Checks = append(r.Checks, chk)
 	}
 	if newestRoster != nil {
@@ -215,6 +227,9 @@ func Evaluate(in Input) *Result {
 		cal.Found = "every deadline of the month is covered"
 		if !in.CoveredThrough.IsZero() {
 			cal.Found += fmt.Sprintf("; the calendar ends %s (%d days left)", in.CoveredThrough.Format("2006-01-02"), r.CalendarDaysLeft)
+			if r.CalendarDaysLeft < CalendarWarnDays {
+				cal.Found += fmt.Sprintf(": fewer than %d, add config/calendar/%d.json before a close needs it", CalendarWarnDays, in.CoveredThrough.Year()+1)
+			}
 		}
 	} else {
 		cal.Found = in.Calendar.Error() + " (add config/calendar/YYYY.json)"
