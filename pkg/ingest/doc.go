@@ -90,8 +90,42 @@
 // does. Identifiers are trimmed and NFKC-normalized. Formula-looking text
 // (=, +, -, @) is kept as it is. An empty optional cell is null.
 //
-// Customer data: customer_id becomes customer_key = hex(HMAC-SHA256(secret,
-// id)) when Options.CustomerKeySecret is set (else null); customer names and
-// phones are recognized, dropped, and masked "***" in RowError.Record (as is
-// the id).
+// Numbers with white space inside them (" 1 2 3 ", "1 234", "1, 234") are
+// not numbers (bad_number); space around them, after a sign or next to a
+// currency sign or unit is fine. A ticket id (CRM and survey) or response id
+// longer than 128 characters rejects the row with id_too_long.
+//
+// # Customer data
+//
+// No customer name, phone, e-mail or id leaves this package in clear: not
+// in rows, RowError (Record, Value, Error), FileInfo (Mapping, Ignored) or
+// FileError messages (spec §12).
+//
+//   - customer_id becomes customer_key = hex(HMAC-SHA256(secret, id)) when
+//     Options.CustomerKeySecret is set (else null); customer names, phones
+//     and ids are recognized, dropped, and "***" in RowError.Record and
+//     Value. So are repeated columns of those fields (a second 手机号 column,
+//     ignored) and unknown columns whose header names contact data (电话,
+//     手机, 联系人, 邮箱, 姓名, 地址, phone, e-mail, customer…).
+//   - A rejected record that does not line up with its header (ragged_row)
+//     masks a cell when a customer column lies within the shift (the number
+//     of cells missing or extra), and every non-empty cell beyond the header.
+//     The cell of an unclosed quote (bad_quote), which runs over the later
+//     records to the end of the file, is "***" whole, in Record and Value.
+//   - Phones and e-mails inside any other text that is kept or echoed are
+//     masked by content (maskFreeText): free-text fields stored in rows
+//     (survey comments and methods, ticket channel, complaint type and
+//     assignee name, evaluation notes, roster texts), every quarantined cell
+//     and Value, and header texts echoed in Mapping, Ignored, RowError.Record
+//     keys and missing_column messages (a file without a header has its
+//     first data row taken as the header). A mainland mobile keeps its first
+//     3 and last 4 digits (13800138000, 138-0013-8000 → 138****8000); a
+//     landline keeps its area code and last 4 digits (010-12345678 →
+//     010-****5678); a +86, 0086 or 86 prefix is written "+86 " (+86 138
+//     0013 8000 → +86 138****8000; +86 10 12345678 → +86 10-****5678);
+//     full-width digits count. An e-mail keeps the first character of its
+//     local part and the domain (zhang.san@example.com → z***@example.com).
+//     A digit run longer than such a number (an order number) and numbers
+//     without an area code (12345678, 400 numbers) are left as they are.
+//     Names inside free text cannot be recognized and are not masked.
 package ingest

@@ -129,7 +129,7 @@ func (b *evaluationBuilder) build(c *rowCtx) *schema.Evaluation {
 		e.ValueCenti = v
 	}
 	if n := c.str(eNote); n != "" {
-		note := n
+		note := maskFreeText(n)
 		e.Note = &note
 	}
 	return e

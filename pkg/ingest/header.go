@@ -272,11 +272,13 @@ func mapHeader(spec *sourceSpec, header []string, extra Aliases) (*mapping, *Fil
 		if strings.TrimSpace(h) != "" {
 			m.width = j + 1
 		}
-		name := h
-		if strings.TrimSpace(h) == "" || seen[h] {
+		// A header text may be data (a file without a header): phones and
+		// e-mails in it are masked wherever it is echoed.
+		name := maskFreeText(h)
+		if strings.TrimSpace(h) == "" || seen[name] {
 			name = fmt.Sprintf("(column %d)", j+1)
 		}
-		seen[h] = true
+		seen[name] = true
 		m.names[j] = name
 	}
 	matched := make([]bool, len(header))
@@ -284,7 +286,16 @@ func mapHeader(spec *sourceSpec, header []string, extra Aliases) (*mapping, *Fil
 		if k == "" {
 			continue
 		}
-		if i, ok := lookup[k]; ok && m.col[i] < 0 {
+		i, ok := lookup[k]
+		if !ok {
+			// An unknown column named like customer contact data.
+			m.masked[j] = looksPersonal(NormalizeHeader(header[j]))
+			continue
+		}
+		// A repeated column of a customer field (a second phone column)
+		// is ignored, and masked like the first.
+		m.masked[j] = spec.fields[i].masked
+		if m.col[i] < 0 {
 			m.col[i] = j
 			matched[j] = true
 		}
@@ -301,13 +312,13 @@ func mapHeader(spec *sourceSpec, header []string, extra Aliases) (*mapping, *Fil
 	}
 	for i, j := range m.col {
 		if j >= 0 {
-			m.info[spec.fields[i].name] = header[j]
+			m.info[spec.fields[i].name] = maskFreeText(header[j])
 			m.masked[j] = spec.fields[i].masked
 		}
 	}
 	for j, h := range header {
 		if !matched[j] && keys[j] != "" {
-			m.ignored = append(m.ignored, h)
+			m.ignored = append(m.ignored, maskFreeText(h))
 		}
 	}
 	// Required columns.
@@ -358,7 +369,7 @@ func missingColumn(spec *sourceSpec, fields []int, header []string, extra Aliase
 	var found []string
 	for _, h := range header {
 		if strings.TrimSpace(h) != "" {
-			found = append(found, h)
+			found = append(found, maskFreeText(h))
 		}
 	}
 	return &FileError{

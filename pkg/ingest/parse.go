@@ -316,10 +316,15 @@ var errBadNumber = errors.New("not a number")
 
 // parseDecimal2 parses a decimal with at most 2 decimals into hundredths
 // (fen for yuan). It strips ¥ ￥ 元 and, when unit is set, that unit
-// suffix; allows thousands separators in groups of three, a sign, spaces.
+// suffix; allows thousands separators in groups of three, a sign, spaces
+// around the number but not inside it ("1 234" is not a number).
 // Integer and fraction digits are read exactly; no float is involved.
 func parseDecimal2(s string, currency bool, units ...string) (int64, error) {
-	s = stripMoney(trimSpace(s), currency, units)
+	s = trimSpace(s)
+	if innerSpace(s) {
+		return 0, errBadNumber // " 1 2 3 " is not 123
+	}
+	s = stripMoney(s, currency, units)
 	if s == "" {
 		return 0, errBadNumber
 	}
@@ -373,6 +378,29 @@ func parseDecimal2(s string, currency bool, units ...string) (int64, error) {
 		v = -v
 	}
 	return v, nil
+}
+
+// innerSpace reports whether white space stands between two parts of the
+// number itself (digits, the decimal point, thousands separators, ASCII or
+// full-width): "1 234", "12 .5", "1, 234". Space after a sign or around a
+// currency sign or unit ("- 5", "¥ 85", "85 元") is allowed.
+func innerSpace(s string) bool {
+	if isASCII(s) && !strings.ContainsAny(s, asciiSpace) {
+		return false
+	}
+	prev, space := false, false // previous non-space is a number part; space since
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		part := '0' <= r && r <= '9' || '０' <= r && r <= '９' || r == '.' || r == ',' || r == '．' || r == '，'
+		if part && prev && space {
+			return true
+		}
+		prev, space = part, false
+	}
+	return false
 }
 
 // stripMoney removes spaces, currency signs and unit suffixes, normalizing

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scorecard/scorecard/pkg/schema"
 )
@@ -300,28 +301,63 @@ func (c *rowCtx) failValue(field, value, reason string) bool {
 	return false
 }
 
-// rowError completes the row's error with its position and masked record.
+// rowError completes the row's error with its position and masked record:
+// customer columns are "***" by position, and every other cell has its
+// phones and e-mails masked by content (maskFreeText). When the record does
+// not line up with the header (ragged_row), a cell is masked when a
+// customer column is within the shift, and cells beyond the header are
+// masked; the cell of an unclosed quote (bad_quote), which runs to the end
+// of the file over later records, is masked whole.
 func (c *rowCtx) rowError() *RowError {
 	e := c.err
 	e.Source, e.Line, e.Row = c.key, c.line, c.row
 	e.Record = make(map[string]string, len(c.cells))
+	width := len(c.m.names)
+	left, right := 0, 0 // how far a cell may have moved from its column
+	switch e.Reason {
+	case ReasonRaggedRow:
+		if n := len(c.cells); n > c.m.width {
+			right = n - c.m.width
+		} else {
+			left = c.m.width - n
+		}
+	case ReasonBadQuote:
+		e.Value = maskedCell
+	}
 	for j, v := range c.cells {
 		name := fmt.Sprintf("(column %d)", j+1)
 		masked := false
-		if j < len(c.m.names) {
-			name, masked = c.m.names[j], c.m.masked[j]
+		if j < width {
+			name = c.m.names[j]
+		}
+		switch {
+		case e.Reason == ReasonBadQuote && j == len(c.cells)-1:
+			masked = true
+		case e.Reason == ReasonRaggedRow && j >= c.m.width:
+			masked = true
+		default:
+			for k := max(0, j-right); k <= min(width-1, j+left); k++ {
+				masked = masked || c.m.masked[k]
+			}
 		}
 		if masked && trimSpace(v) != "" {
-			v = "***"
+			v = maskedCell
 		}
-		e.Record[name] = truncateRunes(v, maxRecordValue)
+		e.Record[name] = maskCell(v, maxRecordValue)
 	}
 	if e.Field != "" {
 		if f := c.spec.field(e.Field); f >= 0 && c.m.col[f] >= 0 && c.m.masked[c.m.col[f]] {
-			e.Value = "***"
+			e.Value = maskedCell
 		}
 	}
+	e.Value = maskCell(e.Value, maxErrorValue)
 	return e
+}
+
+// maskCell is maskFreeText of a cell cut to n characters; a phone number
+// cut in two by the limit is masked too.
+func maskCell(v string, n int) string {
+	return truncateRunes(maskFreeText(truncateRunes(v, n+32)), n)
 }
 
 // id returns an identifier: trimmed, NFKC-normalized when not ASCII (so
@@ -341,6 +377,18 @@ func (c *rowCtx) requiredID(f int) (string, bool) {
 		return "", c.fail(f, ReasonRequiredEmpty)
 	}
 	return s, true
+}
+
+// MaxIDRunes is the longest ticket or response id accepted (spec §12).
+const MaxIDRunes = 128
+
+// limitID fails id_too_long when the id s of field f is longer than
+// MaxIDRunes characters.
+func (c *rowCtx) limitID(f int, s string) bool {
+	if len(s) > MaxIDRunes && utf8.RuneCountInString(s) > MaxIDRunes {
+		return c.fail(f, ReasonIDTooLong)
+	}
+	return true
 }
 
 // enum returns the normalized form of an enumerated cell, memoized: exports
@@ -431,13 +479,14 @@ func (c *rowCtx) optMoney(f int, dst *int64) (*int64, bool) {
 	return dst, true
 }
 
-// optText returns a free-text cell (trimmed) in *dst; nil when empty.
+// optText returns a free-text cell (trimmed, phones and e-mails masked)
+// in *dst; nil when empty.
 func (c *rowCtx) optText(f int, dst *string) *string {
 	s := c.str(f)
 	if s == "" {
 		return nil
 	}
-	*dst = s
+	*dst = maskFreeText(s)
 	return dst
 }
 

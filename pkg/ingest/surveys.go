@@ -87,10 +87,16 @@ func (b *surveyBuilder) build(c *rowCtx) *schema.Survey {
 	*s = schema.Survey{Lineage: c.lineage()}
 	v := new(surveyVals)
 	s.ResponseID = c.id(sResponseID)
+	if !c.limitID(sResponseID, s.ResponseID) {
+		return nil
+	}
 	if s.ResponseID == "" {
 		s.ResponseID = responseID(c.key, c.row)
 	}
 	if v.ticket = c.id(sTicketID); v.ticket != "" {
+		if !c.limitID(sTicketID, v.ticket) {
+			return nil
+		}
 		s.TicketID = &v.ticket
 	}
 	if v.employee = c.id(sEmployeeID); v.employee != "" {
@@ -120,11 +126,11 @@ func (b *surveyBuilder) build(c *rowCtx) *schema.Survey {
 	}
 	s.Rating = rating
 	if m := c.str(sMethod); m != "" {
-		v.method = surveyMethod(m, c.enum(m))
+		v.method = surveyMethod(maskFreeText(m), c.enum(m))
 		s.Method = &v.method
 	}
 	if cm := c.str(sComment); cm != "" {
-		v.comment = truncateRunes(cm, MaxCommentRunes)
+		v.comment = maskCell(cm, MaxCommentRunes)
 		s.Comment = &v.comment
 	}
 	return s

@@ -112,7 +112,7 @@ func (b *ticketBuilder) build(c *rowCtx) *schema.Ticket {
 	*t = schema.Ticket{Lineage: c.lineage(), Category: schema.CategorySimple}
 	v := new(ticketVals)
 	var ok bool
-	if t.TicketID, ok = c.requiredID(tTicketID); !ok {
+	if t.TicketID, ok = c.requiredID(tTicketID); !ok || !c.limitID(tTicketID, t.TicketID) {
 		return nil
 	}
 	if t.CreatedAt, ok = c.requiredTime(tCreatedAt); !ok {
@@ -149,7 +149,7 @@ func (b *ticketBuilder) build(c *rowCtx) *schema.Ticket {
 		if n := c.enum(s); strings.Contains(n, "态度") || strings.Contains(n, "attitude") {
 			v.ctype = schema.ComplaintTypeAttitude
 		} else {
-			v.ctype = s
+			v.ctype = maskFreeText(s)
 		}
 		t.ComplaintType = &v.ctype
 	}

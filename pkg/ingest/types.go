@@ -107,6 +107,9 @@ const (
 	// ReasonBadQuote: a quoted field is not closed before the end of the
 	// file; the record runs from its line to the end.
 	ReasonBadQuote = "bad_quote"
+	// ReasonIDTooLong: a ticket or response id is longer than MaxIDRunes
+	// (128) characters.
+	ReasonIDTooLong = "id_too_long"
 	// ReasonDuplicateTicketID: an earlier row of a ticket id repeated in the
 	// same file. This package never reports it: duplicates are found
 	// downstream, which keeps memory flat.
@@ -130,8 +133,9 @@ type RowError struct {
 	Value  string // the offending cell, cut to 200 characters
 	Reason string // one of the Reason* codes
 	// Record is the row's cells by original header text; customer name,
-	// phone and id are masked ("***") and values are cut to 2000
-	// characters. Cells under an empty or repeated header, or beyond the
+	// phone and id columns are masked ("***"), phones and e-mails in other
+	// cells masked (see "Customer data" in the package doc), and values are
+	// cut to 2000 characters. Cells under an empty or repeated header, or beyond the
 	// header, are keyed "(column N)" (N 1-based).
 	Record map[string]string
 }

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/scorecard/scorecard/pkg/schema"
+	"golang.org/x/text/unicode/norm"
 )
 
 // bom is the UTF-8 byte-order mark. Excel needs it to open a UTF-8 CSV
@@ -29,8 +32,9 @@ const bom = "\uFEFF"
 //     for an unknown (null) value; a no_activity employee (spec §8) has
 //     empty score and band cells and the policy's no_activity.multiplier;
 //   - text cells (month, employee_id, employee_name, team, band) that
-//     start with = + - @, a tab or a carriage return are prefixed with an
-//     apostrophe so a spreadsheet shows them as text instead of running
+//     start with = + - @, a tab or a carriage return (judged after NFKC
+//     and with zero-width and format characters removed, so "＝1+1" and
+//     "\u2060=1+1" count) are prefixed with an apostrophe so a spreadsheet shows them as text instead of running
 //     them as a formula ("=HYPERLINK(…)" → "'=HYPERLINK(…)"). A text cell
 //     that itself starts with an apostrophe gets one more, so ReadCSV can
 //     always strip exactly one and the file round-trips.
@@ -116,15 +120,43 @@ func formatOptionalFen(p *int64) string {
 }
 
 // escapeText guards a text cell against formula injection (see WriteCSV).
+//
+// The first character is judged as a spreadsheet would read it: after NFKC
+// (full-width "＝1+1" is "=1+1") and with zero-width and other format
+// characters (Unicode category Cf: U+200B, U+2060, U+FEFF, U+00AD…) removed,
+// so "\u2060=1+1" is guarded too. The cell itself is written as it is, with
+// one apostrophe before it, and ReadCSV strips exactly that one: a cell that
+// starts with an apostrophe (or a full-width one) always gets one more.
 func escapeText(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r', '\'':
+	if needsGuard(firstVisible(s)) {
 		return "'" + s
 	}
 	return s
+}
+
+func needsGuard(c rune) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return true
+	}
+	return false
+}
+
+// firstVisible returns the first character of s after NFKC with the format
+// characters (Cf) removed, or 0 when none is left.
+func firstVisible(s string) rune {
+	if c := s[0]; c < utf8.RuneSelf {
+		return rune(c) // ASCII: NFKC leaves it as it is, and it is not Cf
+	}
+	for _, r := range norm.NFKC.String(s) {
+		if !unicode.Is(unicode.Cf, r) {
+			return r
+		}
+	}
+	return 0
 }
 
 // unescapeText undoes escapeText.

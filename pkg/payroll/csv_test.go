@@ -73,6 +73,20 @@ func TestFormulaEscaping(t *testing.T) {
 		{"plain", "张三", "张三"},
 		{"formula char later is harmless", "a=b", "a=b"},
 		{"empty", "", ""},
+		// Checked after NFKC and with format characters (Cf) removed.
+		{"full-width equals", "＝1+1", "'＝1+1"},
+		{"full-width plus", "＋1", "'＋1"},
+		{"full-width minus", "－5", "'－5"},
+		{"full-width at", "＠x", "'＠x"},
+		{"word joiner before equals", "\u2060=1+1", "'\u2060=1+1"},
+		{"zero-width space before equals", "\u200b=1+1", "'\u200b=1+1"},
+		{"BOM before equals", "\ufeff=1+1", "'\ufeff=1+1"},
+		{"soft hyphen before at", "\u00ad@x", "'\u00ad@x"},
+		{"several format chars before full-width equals", "\u200d\u2060＝SUM(A1)", "'\u200d\u2060＝SUM(A1)"},
+		{"full-width apostrophe round-trips", "＇abc", "'＇abc"},
+		{"format char before apostrophe", "\u2060'abc", "'\u2060'abc"},
+		{"format char before plain text", "\u2060张三", "\u2060张三"},
+		{"full-width letters are harmless", "Ａ＝1", "Ａ＝1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
