@@ -8,7 +8,8 @@
 #
 # After `up`:  source DIR/env
 #   aws s3 cp "工单导出 2026-09.csv" "s3://$SCORECARD_BUCKET/raw/crm/"      # ingested on arrival
-#   curl -d '{"month":"2026-09"}' "$SCORECARD_SERVE/close"                 # the monthly close
+#   curl -H "Authorization: Bearer $SCORECARD_SERVE_TOKEN" -H 'Content-Type: application/json' \
+#     -d '{"month":"2026-09"}' "$SCORECARD_SERVE/close"                   # the monthly close
 #   aws s3 cp "s3://$SCORECARD_BUCKET/payroll/month=2026-09/v1/salary_multipliers.csv" .
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ repo=$(pwd)
 
 say() { printf 'local-stack: %s\n' "$*"; }
 die() { printf 'local-stack: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p=$1; while port_in_use "$p"; do p=$((p + 1)); done; echo "$p"; }
@@ -29,25 +30,37 @@ up() {
 	bash infra/install-tools.sh >/dev/null
 	go build -o "$dir/scorecard" ./cmd/scorecard
 	port=$(free_port 8787)
+	local mport user=${MINIO_ROOT_USER:-scorecard} pass=${MINIO_ROOT_PASSWORD:-scorecard-local}
+	mport=$(free_port 9000)
 
-	# MinIO first, told where to post events: target id SCORECARD.
-	MINIO_NOTIFY_WEBHOOK_ENABLE_SCORECARD=on \
+	# The listener first, on the store the events are about (MinIO to be, at
+	# $mport): it makes a new token at each start, required for every POST,
+	# and writes it to serve.token.
+	rm -f "$dir/serve.token"
+	AWS_ENDPOINT_URL="http://127.0.0.1:$mport" AWS_ACCESS_KEY_ID=$user AWS_SECRET_ACCESS_KEY=$pass AWS_REGION=us-east-1 \
+		nohup "$dir/scorecard" serve --store "s3://$bucket" --addr "127.0.0.1:$port" --token-file "$dir/serve.token" >"$dir/serve.log" 2>&1 </dev/null &
+	echo $! >"$dir/serve.pid"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -s "$dir/serve.token" ]] && curl --silent --fail --max-time 1 --output /dev/null "http://127.0.0.1:$port/healthz" && break
+		sleep 0.1
+	done
+	[[ -s "$dir/serve.token" ]] && curl --silent --fail --max-time 1 --output /dev/null "http://127.0.0.1:$port/healthz" ||
+		{ tail -n 20 "$dir/serve.log" >&2; down "$dir"; die "scorecard serve did not start"; }
+	local token
+	token=$(cat "$dir/serve.token")
+
+	# Then MinIO, told where to post events (target id SCORECARD) and with
+	# serve's token, which it sends as "Authorization: Bearer <token>".
+	MINIO_PORT=$mport MINIO_ROOT_USER=$user MINIO_ROOT_PASSWORD=$pass \
+		MINIO_NOTIFY_WEBHOOK_ENABLE_SCORECARD=on \
 		MINIO_NOTIFY_WEBHOOK_ENDPOINT_SCORECARD="http://127.0.0.1:$port/events" \
+		MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_SCORECARD="$token" \
 		bash infra/minio.sh start "$dir/minio"
 	bash infra/minio.sh mb "$dir/minio" "$bucket"
 	# shellcheck disable=SC1091
 	source "$dir/minio/env"
-
-	# Then the listener, on the store the events are about.
-	nohup "$dir/scorecard" serve --store "s3://$bucket" --addr "127.0.0.1:$port" >"$dir/serve.log" 2>&1 </dev/null &
-	echo $! >"$dir/serve.pid"
-	local i
-	for ((i = 0; i < 100; i++)); do
-		curl --silent --fail --max-time 1 --output /dev/null "http://127.0.0.1:$port/healthz" && break
-		sleep 0.1
-	done
-	curl --silent --fail --max-time 1 --output /dev/null "http://127.0.0.1:$port/healthz" ||
-		{ tail -n 20 "$dir/serve.log" >&2; down "$dir"; die "scorecard serve did not start"; }
+	[[ "$AWS_ENDPOINT_URL" == "http://127.0.0.1:$mport" ]] || { down "$dir"; die "MinIO is at $AWS_ENDPOINT_URL, not port $mport"; }
 
 	# Uploads under raw/ notify the webhook. MinIO registers the target in the
 	# background after it starts, so retry until it accepts the ARN.
@@ -66,7 +79,9 @@ up() {
 	cat >>"$dir/env" <<ENV
 export SCORECARD_BUCKET=$bucket
 export SCORECARD_SERVE=http://127.0.0.1:$port
+export SCORECARD_SERVE_TOKEN=$token
 ENV
+	chmod 600 "$dir/env"
 	say "up: MinIO at $AWS_ENDPOINT_URL, bucket $bucket, events to http://127.0.0.1:$port/events"
 	say "logs: $dir/minio/minio.log $dir/serve.log; now: source $dir/env"
 }
@@ -81,7 +96,7 @@ down() {
 			kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
 			say "stopped scorecard serve (pid $pid)"
 		fi
-		rm -f "$dir/serve.pid"
+		rm -f "$dir/serve.pid" "$dir/serve.token"
 	fi
 	[[ -d "$dir/minio" ]] && bash infra/minio.sh stop "$dir/minio"
 	return 0

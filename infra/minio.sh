@@ -68,7 +68,7 @@ cmd_start() {
 	fi
 	local bin port console user pass endpoint
 	bin="$(find_minio)"
-	port="$(free_port 9000)"
+	port="${MINIO_PORT:-$(free_port 9000)}" # MINIO_PORT: a port chosen by the caller
 	console="$(free_port $((port + 1)))"
 	user="${MINIO_ROOT_USER:-scorecard}"
 	pass="${MINIO_ROOT_PASSWORD:-scorecard-local}"

@@ -213,7 +213,7 @@ func printClose(w io.Writer, res *closejob.Result) {
 		fmt.Fprintf(w, "Month %s is closed as v%d but its inputs changed since (%d employees affected).\nRerun with --reopen to publish v%d. The table below is v%d as published.\n",
 			res.Month, res.Version, len(r.Changes), res.Version+1, res.Version)
 	case closejob.RaceLost:
-		fmt.Fprintf(w, "Another close published %s first; it stands.\n", bucket.PayrollVersion(res.Month, res.Version))
+		fmt.Fprintf(w, "Another close published %s first from the same inputs, with the same payroll; it stands.\n", bucket.PayrollVersion(res.Month, res.Version))
 	}
 	fmt.Fprintln(w)
 	printTable(w, res.Payroll)

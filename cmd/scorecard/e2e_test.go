@@ -86,7 +86,8 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	hook := httptest.NewServer(rec)
 	defer hook.Close()
 
-	srv := miniotest.Start(t, miniotest.WithWebhook("SCORECARD", hook.URL+"/events"))
+	// MinIO posts with serve's token, as infra/local-stack.sh configures it.
+	srv := miniotest.Start(t, miniotest.WithWebhook("SCORECARD", hook.URL+"/events"), miniotest.WithWebhookToken("SCORECARD", testToken))
 	client := srv.Client()
 	bkt := srv.NewBucket(t)
 	// storeAs is the bucket's store signing with the given credentials.
@@ -108,8 +109,9 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	payrollClient := srv.ClientAs("payroll", "payroll-e2e-secret") // payroll's own SDK calls
 	approverSt := as("approver")
 	approvedAt := time.Date(2026, 10, 4, 9, 0, 0, 0, time.UTC)
-	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return approvedAt }}
-	h := NewServer(ingestJob(ingestSt, env), closeJob(closeSt, env), env.Log)
+	serveLog := &syncBuffer{} // what serve logs, scanned for customer data at the end
+	env := wire.Env{CustomerKey: []byte("e2e-key"), Log: slog.New(slog.NewTextHandler(serveLog, &slog.HandlerOptions{Level: slog.LevelDebug})), Now: func() time.Time { return approvedAt }}
+	h := NewServer(ingestJob(ingestSt, env), closeJob(closeSt, env), env.Log, testToken)
 	rec.handler.Store(&h)
 
 	srv.NotifyWebhook(t, bkt, "SCORECARD", "raw/")
@@ -275,6 +277,11 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	require.NoError(t, verifyAndPrint(ctx, payrollSt, sep, 0, &vout))
 	require.Contains(t, vout.String(), "csv       payroll/month=2026-09/v1/salary_multipliers.csv")
 	require.Contains(t, vout.String(), "approved  by li.na at 2026-10-04T09:00:00Z")
+
+	// No customer name, phone or id of the exports is anywhere outside raw/:
+	// not in the Parquet values, reports, manifests, CSVs, nor serve's log.
+	require.NotEmpty(t, serveLog.String())
+	requireNoCustomerData(t, st, filepath.Join(samples, "raw"), map[string]string{"serve log": serveLog.String(), "verify output": vout.String()})
 }
 
 func upload(t *testing.T, client *s3.Client, bucket, key, path string) {
@@ -296,9 +303,10 @@ func getObject(t *testing.T, client *s3.Client, bucket, key string) []byte {
 	return b
 }
 
+// post posts body as JSON with serve's token.
 func post(t *testing.T, url, body string) []byte {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	resp, err := authPost(url, testToken, "application/json", body)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

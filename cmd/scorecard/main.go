@@ -6,7 +6,7 @@
 //	scorecard close  --store STORE --month YYYY-MM [--reopen]
 //	scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
 //	scorecard verify --store STORE --month YYYY-MM [--version N]
-//	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787]
+//	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787] [--public] [--token-file FILE]
 //
 // STORE is a directory or s3://bucket (endpoint and credentials from the
 // standard AWS environment variables). Exit status: 0 success (rejected rows
@@ -38,7 +38,11 @@ const usage = `usage:
                                                      check a published version and record its approval (once)
   scorecard verify --store STORE --month YYYY-MM [--version N]
                                                      what payroll runs: the newest approved version, checked; prints its CSV key
-  scorecard serve  --store STORE [--addr HOST:PORT]  run ingest for S3/MinIO webhook events; POST /close runs the close
+  scorecard serve  --store STORE [--addr HOST:PORT] [--public] [--token-file FILE]
+                   run ingest for S3/MinIO webhook events; POST /close runs the close.
+                   Loopback only unless --public; every POST needs Content-Type: application/json
+                   and "Authorization: Bearer <token>" (a new token each start, printed and
+                   written to --token-file); a foreign Origin is refused
 
 STORE is a directory (the bucket layout inside it) or s3://bucket.
 `

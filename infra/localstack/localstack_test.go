@@ -66,8 +66,24 @@ func TestLocalStackUpIngestCloseDown(t *testing.T) {
 		}
 	}
 
-	resp, err := http.Post(env["SCORECARD_SERVE"]+"/close", "application/json", strings.NewReader(`{"month":"2026-09"}`))
-	require.NoError(t, err)
+	// serve's token is in the env file; a close without it is refused.
+	token := env["SCORECARD_SERVE_TOKEN"]
+	require.Len(t, token, 64)
+	closeReq := func(token string) *http.Response {
+		req, err := http.NewRequest(http.MethodPost, env["SCORECARD_SERVE"]+"/close", strings.NewReader(`{"month":"2026-09"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+	resp := closeReq("")
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp = closeReq(token)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)

@@ -88,6 +88,16 @@ func WithWebhook(id, endpointURL string) Option {
 	}
 }
 
+// WithWebhookToken gives the webhook target id the auth token MinIO sends
+// with every post (MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_<ID>=token). MinIO sends
+// a one-word token as "Authorization: Bearer <token>" and a two-word one
+// ("Scheme value") as it is (TestWebhookToken checks this).
+func WithWebhookToken(id, token string) Option {
+	return func(o *options) {
+		o.env = append(o.env, "MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_"+id+"="+token)
+	}
+}
+
 // Start starts a MinIO server and registers its shutdown with tb.Cleanup.
 // It fails the test if the binary is missing or the server does not become
 // ready within 30 seconds; the failure shows the tail of MinIO's output.

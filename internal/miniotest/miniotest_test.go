@@ -106,6 +106,42 @@ func TestWebhook(t *testing.T) {
 	}
 }
 
+// TestWebhookToken: a server started WithWebhookToken sends the token with
+// each post, and what header it sends: `scorecard serve` accepts both forms.
+func TestWebhookToken(t *testing.T) {
+	type post struct{ auth, contentType, body string }
+	posts := make(chan post, 100)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		posts <- post{r.Header.Get("Authorization"), r.Header.Get("Content-Type"), string(b)}
+	}))
+	defer hook.Close()
+	srv := miniotest.Start(t, miniotest.WithWebhook("SCORECARD", hook.URL), miniotest.WithWebhookToken("SCORECARD", "s3cr3t"))
+	bucket := srv.NewBucket(t)
+	srv.NotifyWebhook(t, bucket, "SCORECARD", "")
+	if _, err := srv.Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("raw/crm/x.csv"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case p := <-posts:
+			t.Logf("MinIO posted Authorization %q, Content-Type %q", p.auth, p.contentType)
+			if p.auth != "Bearer s3cr3t" {
+				t.Fatalf("Authorization = %q, want %q", p.auth, "Bearer s3cr3t")
+			}
+			if !strings.HasPrefix(p.contentType, "application/json") {
+				t.Fatalf("Content-Type = %q, want application/json", p.contentType)
+			}
+			if strings.Contains(p.body, "x.csv") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no notification for raw/crm/x.csv reached the webhook")
+		}
+	}
+}
+
 // recorder is a testing.TB that records failures instead of failing.
 type recorder struct {
 	testing.TB

@@ -217,7 +217,7 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	man.AllowIncomplete = override
 	sha, err := j.publish(ctx, month, version, files, man)
 	if err != nil {
-		return j.conflict(ctx, month, version, err, report)
+		return j.conflict(ctx, month, version, err, report, digest, rows)
 	}
 	if err := j.writeReport(ctx, report); err != nil {
 		return nil, err
@@ -600,24 +600,38 @@ func (j *Job) publish(ctx context.Context, month calendar.Month, version int32, 
 }
 
 // conflict handles a write-once failure: if another close has published the
-// same version meanwhile, this run stands down; otherwise it is an error.
-func (j *Job) conflict(ctx context.Context, month calendar.Month, version int32, err error, report *Report) (*Result, error) {
+// same version meanwhile from the same inputs (equal inputs digest) with the
+// same payroll rows, this run stands down (RaceLost); if that close published
+// different inputs or rows, this run's result was not published and it is an
+// error (ErrRaceLostDifferent); otherwise it is an error too.
+func (j *Job) conflict(ctx context.Context, month calendar.Month, version int32, err error, report *Report, digest string, mine []schema.PayrollRow) (*Result, error) {
 	if !errors.Is(err, objects.ErrConflict) {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
-	if _, merr := readManifest(ctx, j.Store, month, version); merr == nil {
+	if winner, merr := readManifest(ctx, j.Store, month, version); merr == nil {
 		rows, rerr := readPayroll(ctx, j.Store, month, version)
 		if rerr != nil {
 			return nil, rerr
 		}
+		if winner.InputsDigest != digest || len(rows) != len(mine) || len(payroll.Diff(rows, mine)) > 0 {
+			j.log().Error("another close published this version first, with different inputs", "month", month.String(), "version", version,
+				"winner_inputs_digest", winner.InputsDigest, "inputs_digest", digest)
+			return nil, fmt.Errorf("closing %s: %w: %s (inputs digest %s, %d payroll rows) differs from this close's result (inputs digest %s, %d payroll rows); nothing of this close was published: check the inputs and close again (it will report unchanged or reopen_required)",
+				month, ErrRaceLostDifferent, bucket.PayrollVersion(month, version), winner.InputsDigest, len(rows), digest, len(mine))
+		}
 		report.Status, report.Version = RaceLost, version
-		j.log().Warn("another close published this version first", "month", month.String(), "version", version)
+		j.log().Warn("another close published this version first, from the same inputs", "month", month.String(), "version", version)
 		return &Result{Status: RaceLost, Month: month, Version: version, Report: report, Payroll: rows}, nil
 	}
 	return nil, fmt.Errorf("closing %s: %s is being published by another close, or an earlier close stopped half-way with other inputs (if no close is running, delete %s, %s and %s and rerun): %w",
 		month, bucket.PayrollVersion(month, version), bucket.PayrollVersion(month, version),
 		bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), bucket.ScorecardFile(bucket.ScorecardKPIs, month, version), err)
 }
+
+// ErrRaceLostDifferent is the error of a close that lost a race to another
+// close which published the same version from different inputs or with a
+// different payroll.
+var ErrRaceLostDifferent = errors.New("another close published different inputs first")
 
 func (j *Job) writeReport(ctx context.Context, r *Report) error {
 	data, err := r.marshal()
