@@ -56,13 +56,19 @@ func closeJob(st store.Store, env wire.Env) *closejob.Job {
 	return job
 }
 
-// ingestKeys ingests keys, or every raw/ object without an ingest report.
+// ingestKeys ingests keys, or every raw/ object without an ingest report
+// and withdraws the outputs of every raw/ object deleted since its ingest.
 func ingestKeys(ctx context.Context, in *ingestjob.Job, keys []string, stdout io.Writer) error {
 	if len(keys) == 0 {
 		var err error
 		if keys, err = in.Pending(ctx); err != nil {
 			return err
 		}
+		removed, err := in.Removed(ctx)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, removed...)
 	}
 	var failed []string
 	for _, k := range keys {
@@ -74,6 +80,8 @@ func ingestKeys(ctx context.Context, in *ingestjob.Job, keys []string, stdout io
 			failed = append(failed, k)
 		case err != nil:
 			return err
+		case rep.Status == ingestreport.StatusRemoved:
+			fmt.Fprintf(stdout, "removed %s: deleted from raw/, %d outputs withdrawn\n", k, len(rep.RemovedOutputs))
 		case rep.Status == ingestreport.StatusSkipped:
 			fmt.Fprintf(stdout, "skipped %s: not under raw/%s/\n", k, strings.Join(source.Names(), "/, raw/"))
 		default:

@@ -64,3 +64,23 @@ func TestDemoKeepsStoreAndRerunIsNoop(t *testing.T) {
 	require.Equal(t, 0, run(context.Background(), []string{"close", "--store", dir, "--month", "2026-09"}, &out, &out), out.String())
 	require.Contains(t, out.String(), "nothing published")
 }
+
+// TestIngestWithoutKeysWithdrawsDeletedExports: `scorecard ingest` with no
+// keys finds an export deleted since its ingest, removes its outputs, and
+// the close of the published month it fed answers reopen_required.
+func TestIngestWithoutKeysWithdrawsDeletedExports(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"demo", "--store", dir}, &out, &out), out.String())
+	const key = "raw/survey/回访 电话 2026-09.txt"
+	require.NoError(t, os.Remove(filepath.Join(dir, filepath.FromSlash(key))))
+	out.Reset()
+	require.Equal(t, 0, run(context.Background(), []string{"ingest", "--store", dir}, &out, &out), out.String())
+	require.Contains(t, out.String(), "removed "+key)
+	rep, err := os.ReadFile(filepath.Join(dir, "reports", "ingest", filepath.FromSlash(key)+".json"))
+	require.NoError(t, err)
+	require.Contains(t, string(rep), `"status": "removed"`)
+	out.Reset()
+	run(context.Background(), []string{"close", "--store", dir, "--month", "2026-09"}, &out, &out)
+	require.Contains(t, out.String(), "reopen", "the close of a month whose input was deleted:\n%s", out.String())
+}

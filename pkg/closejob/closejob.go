@@ -249,7 +249,7 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
-	in, err := j.inputs(ctx, month, pol, work)
+	in, err := j.inputs(ctx, month, pol, work, completeOutputs(raw))
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
@@ -271,7 +271,7 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	through, _ := cal.CoveredThrough(now, pol.Location())
 	ready := readiness.Evaluate(readiness.Input{
 		Month: month, Now: now, Location: pol.Location(), Settings: pol.Readiness,
-		Raw: raw, Calendar: calErr, CoveredThrough: through,
+		Raw: raw, Calendar: calErr, CoveredThrough: through, Orphans: in.orphans,
 	})
 	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready}, nil
 }

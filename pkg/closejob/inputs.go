@@ -17,6 +17,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/policy"
+	"github.com/scorecard/scorecard/pkg/readiness"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/score"
 	"github.com/scorecard/scorecard/pkg/store"
@@ -34,6 +35,13 @@ type inputs struct {
 	partitions  []string
 	quarantined []QuarantineLine
 	sources     []payroll.SourceObject
+	// complete says which normalized keys are inputs: outputs of an ok
+	// ingest report whose raw object is still the version it read.
+	complete map[string]bool
+	// orphans are the normalized files of the partitions read that no ok
+	// report of a current raw object lists: left by an ingest that crashed
+	// before its report, or by an export deleted since. They are not read.
+	orphans []string
 
 	lastKey     string // the last key addSourceKey recorded
 	haveLastKey bool
@@ -42,8 +50,11 @@ type inputs struct {
 // inputs reads only the partitions the month needs: tickets for M and the
 // policy's look-back, surveys for M, evaluations for M and the exam look-back,
 // and the newest roster upload.
-func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Policy, work string) (*inputs, error) {
-	in := &inputs{sourceKeys: map[string]bool{}}
+//
+// Only normalized objects in complete (see completeOutputs) are read; the
+// others are recorded as orphans, which make the month not ready.
+func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Policy, work string, complete map[string]bool) (*inputs, error) {
+	in := &inputs{sourceKeys: map[string]bool{}, complete: complete}
 	for i := pol.TicketLookbackMonths; i >= 0; i-- {
 		if err := readPartition(ctx, j.Store, in, work, bucket.TableTickets, month.Add(-i), in.readTickets); err != nil {
 			return nil, err
@@ -61,7 +72,37 @@ func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Poli
 		return nil, err
 	}
 	sort.Slice(in.objects, func(i, k int) bool { return in.objects[i].Key < in.objects[k].Key })
+	sort.Strings(in.orphans)
 	return in, nil
+}
+
+// completeOutputs is the set of normalized keys a close may read: the
+// outputs of the ok ingest reports of raw objects whose current ETag is the
+// one their report read (spec §8, §12). Parquet written by an ingest that
+// crashed before its report, or left by an export deleted since, is not in
+// it.
+func completeOutputs(raw []readiness.Raw) map[string]bool {
+	keys := map[string]bool{}
+	for _, r := range raw {
+		rep := r.Report
+		if rep == nil || rep.Status != ingestreport.StatusOK || rep.ETag != r.ETag {
+			continue
+		}
+		for _, o := range rep.Outputs {
+			keys[o.Key] = true
+		}
+	}
+	return keys
+}
+
+// keep reports whether the normalized object o is an input, recording it
+// as an orphan if not.
+func (in *inputs) keep(o store.Object) bool {
+	if in.complete[o.Key] {
+		return true
+	}
+	in.orphans = append(in.orphans, o.Key)
+	return false
 }
 
 // listParquet lists the Parquet objects under prefix.
@@ -93,6 +134,9 @@ func readRoster(ctx context.Context, s Store, in *inputs, work string) error {
 	var newestObj store.Object
 	var newestRows []schema.Employee
 	for _, o := range objs {
+		if !in.keep(o) {
+			continue
+		}
 		var rows []schema.Employee
 		if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
 			err := normalized.Read(r, size, func(batch []schema.Employee) error {
@@ -130,6 +174,9 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 		return err
 	}
 	for _, o := range objs {
+		if !in.keep(o) {
+			continue
+		}
 		var n int64
 		if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
 			var err error

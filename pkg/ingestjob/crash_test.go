@@ -58,6 +58,11 @@ func TestCrashBetweenAnyTwoStepsThenRerun(t *testing.T) {
 			reupload(t, dir, "工单编号,创建时间\r\nT1,2026-09-01 10:00\r\n")
 			return []string{crmKey}
 		}},
+		{"raw export deleted", func(t *testing.T, dir string, st store.Store) []string {
+			sampletest.IngestAll(t, st)
+			require.NoError(t, os.Remove(filepath.Join(dir, filepath.FromSlash(crmKey))))
+			return []string{crmKey}
+		}},
 	}
 	deliver := func(ctx context.Context, in *ingestjob.Job, keys []string) error {
 		for _, k := range keys {

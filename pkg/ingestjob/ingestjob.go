@@ -3,11 +3,14 @@
 // each a function of values and the small Store interface below:
 //
 //  1. classify   the key names a known source (else: skipped, reported)
-//  2. head       the object's ETag, size and upload time
+//  2. head       the object's ETag, size and upload time: the one version
+//     the ingest reads (a deleted object: its outputs are removed, see Remove)
 //  3. previous   the last report: an object already ingested is done
 //  4. settings   config/mapping.yaml and the policy's time zone only
-//  5. normalize  stream the object through its source (pkg/source) into
-//     local Parquet files and a local quarantine file
+//  5. normalize  stream that version (If-Match its ETag, its version id)
+//     through its source (pkg/source) into local Parquet files and a local
+//     quarantine file; an object re-uploaded since the head fails the run
+//     with store.ErrChanged, nothing published, so the retry redoes it
 //  6. count      rows read = accepted + rejected, or stop
 //  7. publish    the Parquet files, then delete the files of an earlier
 //     version of the object that this one did not rewrite
@@ -18,6 +21,12 @@
 // the rerun that at-least-once delivery guarantees redoes the object and
 // ends byte-identical to an uninterrupted run. A file that cannot be read
 // is reported as failed, and nothing of it stays under normalized/.
+//
+// One version per ingest (spec §12): the ETag the head saw is the one the
+// report records and the only one read. An event's own eTag is not used to
+// pin: when it differs from the head's, a newer upload superseded it, and
+// ingesting the current object (whose own event then finds it done) is
+// what the event's retry would end with anyway.
 //
 // ingestjob imports no AWS package and no Lambda: functions/ingest and
 // cmd/scorecard hand it decoded events and keys. It never reads the scoring
@@ -50,6 +59,7 @@ import (
 // Store is what the ingest calls on a store.
 type Store interface {
 	Get(ctx context.Context, key string) (io.ReadCloser, store.Object, error)
+	GetWith(ctx context.Context, key string, opt store.GetOptions) (io.ReadCloser, store.Object, error)
 	Head(ctx context.Context, key string) (store.Object, error)
 	Put(ctx context.Context, key string, body io.Reader, size int64, opt store.PutOptions) (store.Object, error)
 	List(ctx context.Context, prefix string, fn func(store.Object) error) error
@@ -97,9 +107,8 @@ func (j *Job) Run(ctx context.Context, key string) (*ingestreport.Report, error)
 
 	obj, err := j.Store.Head(ctx, key)
 	if errors.Is(err, store.ErrNotExist) {
-		// Deleted since the event was sent: nothing to do, and retrying will not help.
-		log.Warn("object no longer exists: ignored")
-		return &ingestreport.Report{SourceKey: key, Status: ingestreport.StatusSkipped}, nil
+		// Deleted since the event was sent: withdraw what it published.
+		return j.remove(ctx, key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ingesting %s: %w", key, err)
@@ -126,7 +135,7 @@ func (j *Job) Run(ctx context.Context, key string) (*ingestreport.Report, error)
 		return nil, fmt.Errorf("ingesting %s: %w", key, err)
 	}
 	defer os.RemoveAll(work)
-	res, q, err := j.normalize(ctx, src, opt, work)
+	res, q, err := j.normalize(ctx, src, opt, obj, work)
 	fillInfo(rep, res.Info)
 	var fe *ingest.FileError
 	if errors.As(err, &fe) {
@@ -228,9 +237,14 @@ func newReport(src source.Source, obj store.Object, keyed bool) *ingestreport.Re
 }
 
 // normalize streams the object through its source into local files.
-func (j *Job) normalize(ctx context.Context, src source.Source, opt ingest.Options, work string) (source.Result, *quarantine, error) {
-	body, _, err := j.Store.Get(ctx, opt.SourceKey)
+// It reads exactly the version obj describes: an object replaced since is
+// store.ErrChanged.
+func (j *Job) normalize(ctx context.Context, src source.Source, opt ingest.Options, obj store.Object, work string) (source.Result, *quarantine, error) {
+	body, _, err := j.Store.GetWith(ctx, opt.SourceKey, store.GetOptions{IfMatch: obj.ETag, VersionID: obj.VersionID})
 	if err != nil {
+		if errors.Is(err, store.ErrChanged) {
+			j.log().Warn("object re-uploaded since its head: work discarded, to be redone", "key", obj.Key, "etag", obj.ETag)
+		}
 		return source.Result{}, nil, err
 	}
 	defer body.Close()
@@ -274,6 +288,10 @@ func count(rep *ingestreport.Report, res source.Result, q *quarantine) error {
 func (j *Job) failed(ctx context.Context, rep, prev *ingestreport.Report, fe *ingest.FileError, err error) (*ingestreport.Report, error) {
 	rep.Status = ingestreport.StatusFailed
 	rep.Error = &ingestreport.Error{Code: fe.Code, Message: fe.Error()}
+	// Nothing of the file is ingested: rows_read = accepted + rejected = 0,
+	// and the rows read before the error are counted apart.
+	rep.RowsNotIngested, rep.RowsRead, rep.Accepted, rep.Rejected = rep.RowsRead, 0, 0, 0
+	rep.RejectedByReason = map[string]int64{}
 	j.log().Error("file cannot be read: nothing published", "key", rep.SourceKey, "code", fe.Code, "error", fe.Error())
 	if err := j.removeStale(ctx, prev, nil); err != nil {
 		return nil, err
@@ -381,7 +399,102 @@ func (j *Job) Pending(ctx context.Context) ([]string, error) {
 	return keys, nil
 }
 
-// HandleEvent ingests every object of an S3 (or MinIO) notification.
+// Removed lists the raw keys whose object is gone but whose ingest report
+// is not a removal yet (outputs may remain), in key order: what `scorecard
+// ingest` without keys withdraws, by Run (or Remove) of each.
+func (j *Job) Removed(ctx context.Context) ([]string, error) {
+	raw := map[string]bool{}
+	if err := j.Store.List(ctx, bucket.RawPrefix, func(o store.Object) error {
+		raw[o.Key] = true
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("listing %s: %w", bucket.RawPrefix, err)
+	}
+	var gone []string
+	if err := j.Store.List(ctx, bucket.IngestReportPrefix, func(o store.Object) error {
+		if k, ok := bucket.RawOfIngestReport(o.Key); ok && !raw[k] {
+			gone = append(gone, k)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("listing %s: %w", bucket.IngestReportPrefix, err)
+	}
+	var keys []string
+	for _, k := range gone {
+		prev, err := j.previous(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil && prev.Status != ingestreport.StatusRemoved {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// Remove handles the deletion of the raw object key (an ObjectRemoved
+// event): its Parquet files and quarantine are deleted and its report
+// replaced by one with status removed listing them. If the object exists
+// again (re-uploaded after the delete), it is ingested instead: events
+// may arrive out of order. Idempotent: a redelivery rewrites the same bytes.
+func (j *Job) Remove(ctx context.Context, key string) (*ingestreport.Report, error) {
+	if _, rep := classify(key); rep != nil && rep.Error == nil {
+		return rep, nil // not an export
+	}
+	_, err := j.Store.Head(ctx, key)
+	switch {
+	case err == nil:
+		j.log().Info("removed object exists again: ingesting it", "key", key)
+		return j.Run(ctx, key)
+	case !errors.Is(err, store.ErrNotExist):
+		return nil, fmt.Errorf("removing %s: %w", key, err)
+	}
+	return j.remove(ctx, key)
+}
+
+// remove withdraws the outputs of the deleted raw object key. Deletes come
+// first and the report last, so a crash in between is redone.
+func (j *Job) remove(ctx context.Context, key string) (*ingestreport.Report, error) {
+	log := j.log().With("key", key)
+	prev, err := j.previous(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if prev == nil {
+		log.Warn("object no longer exists and was never ingested: ignored")
+		return &ingestreport.Report{SourceKey: key, Status: ingestreport.StatusSkipped}, nil
+	}
+	if prev.Status == ingestreport.StatusRemoved {
+		log.Info("already removed: nothing to do")
+		return prev, nil
+	}
+	deleted := []string{}
+	for _, o := range prev.Outputs {
+		deleted = append(deleted, o.Key)
+	}
+	if prev.QuarantineKey != "" {
+		deleted = append(deleted, prev.QuarantineKey)
+	}
+	for _, k := range deleted {
+		if err := j.Store.Delete(ctx, k); err != nil {
+			return nil, fmt.Errorf("removing %s: deleting %s: %w", key, k, err)
+		}
+	}
+	rep := &ingestreport.Report{
+		SourceKey: key, ETag: prev.ETag, VersionID: prev.VersionID, Size: prev.Size,
+		LastModified: prev.LastModified, Source: prev.Source, Dataset: prev.Dataset,
+		Status: ingestreport.StatusRemoved, IgnoredColumns: []string{}, RejectedByReason: map[string]int64{},
+		Outputs: []ingestreport.Output{}, RemovedOutputs: deleted, CustomerKeyed: prev.CustomerKeyed,
+	}
+	if err := j.writeReport(ctx, rep); err != nil {
+		return nil, err
+	}
+	log.Info("raw object deleted: outputs removed", "removed", len(deleted))
+	return rep, nil
+}
+
+// HandleEvent ingests every object of an S3 (or MinIO) notification, and
+// withdraws the outputs of every object an ObjectRemoved record names.
 //
 // A file that cannot be read is a permanent failure: it is reported and
 // logged, and not returned, so the platform does not retry it. Any other
@@ -395,7 +508,11 @@ func (j *Job) HandleEvent(ctx context.Context, ev s3event.Event) error {
 			j.log().Error("bad key in event", "key", r.S3.Object.Key, "error", err)
 			continue
 		}
-		if _, err := j.Run(ctx, key); err != nil {
+		run := j.Run
+		if r.Removed() {
+			run = j.Remove
+		}
+		if _, err := run(ctx, key); err != nil {
 			var fe *ingest.FileError
 			if errors.As(err, &fe) {
 				continue

@@ -3,6 +3,15 @@
 // contract between the ingest job, which writes them, and the close and the
 // CLI, which read them.
 //
+// Counts. In every report rows_read = accepted + rejected, and
+// rejected_by_reason sums to rejected. A failed file (status failed) had
+// nothing ingested: its rows_read, accepted and rejected are 0, and
+// rows_not_ingested counts the data rows the reader got through before the
+// error (rows of a file that was not ingested, neither accepted nor
+// rejected). A removed export (status removed) has no counts and no outputs:
+// removed_outputs lists the normalized and quarantine files deleted with it,
+// and etag, version_id and size are those of the version that was removed.
+//
 // It imports only the standard library: the close must be able to read a
 // report without linking the export readers.
 package ingestreport
@@ -18,6 +27,7 @@ const (
 	StatusOK      = "ok"      // rows published (some may be rejected)
 	StatusFailed  = "failed"  // the file could not be read; nothing published
 	StatusSkipped = "skipped" // not an export the pipeline knows (unknown raw/ folder)
+	StatusRemoved = "removed" // the raw object was deleted; its outputs were deleted with it
 )
 
 // Report is written to reports/ingest/<source key>.json for every object the
@@ -42,9 +52,14 @@ type Report struct {
 	Accepted         int64             `json:"accepted"`
 	Rejected         int64             `json:"rejected"`
 	RejectedByReason map[string]int64  `json:"rejected_by_reason"`
-	CustomerKeyed    bool              `json:"customer_id_hashed"`
-	Outputs          []Output          `json:"outputs"`
-	QuarantineKey    string            `json:"quarantine_key,omitempty"`
+	// RowsNotIngested, of a failed file only, counts the data rows read
+	// before the error (not in rows_read: nothing of the file was ingested).
+	RowsNotIngested int64    `json:"rows_not_ingested,omitempty"`
+	CustomerKeyed   bool     `json:"customer_id_hashed"`
+	Outputs         []Output `json:"outputs"`
+	QuarantineKey   string   `json:"quarantine_key,omitempty"`
+	// RemovedOutputs, of a removed export only, are the keys deleted with it.
+	RemovedOutputs []string `json:"removed_outputs,omitempty"`
 	// Warnings are problems that did not stop the ingest, e.g. a policy
 	// whose time zone could not be read (the default zone was used).
 	Warnings []string `json:"warnings,omitempty"`

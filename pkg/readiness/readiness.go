@@ -67,6 +67,11 @@ type Input struct {
 	// CoveredThrough is the last day the working-day calendar covers
 	// (zero: not even the current year).
 	CoveredThrough time.Time
+	// Orphans are the normalized files of the month's partitions that no
+	// ok ingest report of a current raw object lists (an ingest that
+	// crashed before its report; an export deleted and not yet withdrawn).
+	// The close does not read them, and they fail the ingest check.
+	Orphans []string
 }
 
 // Check is one readiness condition.
@@ -75,7 +80,8 @@ type Check struct {
 	OK   bool   `json:"ok"`
 	// Found says what was found, for people.
 	Found string `json:"found"`
-	// Keys are the raw objects behind a failed ingest check, or listed
+	// Keys are the raw objects behind a failed ingest check (and the
+	// orphaned normalized files, see Input.Orphans), or listed
 	// (non-blocking) ones.
 	Keys []string `json:"keys,omitempty"`
 }
@@ -240,13 +246,18 @@ func Evaluate(in Input) *Result {
 	sort.Strings(pending)
 	sort.Strings(changed)
 	sort.Strings(r.Listed)
-	ing := Check{Name: CheckIngest, OK: len(pending) == 0 && len(changed) == 0}
+	orphans := append([]string{}, in.Orphans...)
+	sort.Strings(orphans)
+	ing := Check{Name: CheckIngest, OK: len(pending) == 0 && len(changed) == 0 && len(orphans) == 0}
 	var parts []string
 	if len(pending) > 0 {
 		parts = append(parts, fmt.Sprintf("%d exports without an ingest report (in flight or failed): %s", len(pending), strings.Join(pending, ", ")))
 	}
 	if len(changed) > 0 {
 		parts = append(parts, fmt.Sprintf("%d exports changed since their ingest (ETag differs): %s", len(changed), strings.Join(changed, ", ")))
+	}
+	if len(orphans) > 0 {
+		parts = append(parts, fmt.Sprintf("%s without a complete ingest report (an ingest that did not finish, or an export deleted since; not read): %s", plural(int64(len(orphans)), "normalized file"), strings.Join(orphans, ", ")))
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "every raw export is ingested")
@@ -255,7 +266,7 @@ func Evaluate(in Input) *Result {
 		parts = append(parts, fmt.Sprintf("listed, not blocking: %d exports older than %v without a report: %s", len(r.Listed), in.Settings.MaxIngestLag, strings.Join(r.Listed, ", ")))
 	}
 	ing.Found = strings.Join(parts, "; ")
-	ing.Keys = append(append([]string{}, pending...), changed...)
+	ing.Keys = append(append(append([]string{}, pending...), changed...), orphans...)
 	r.Checks = append(r.Checks, ing)
 
 	r.Ready = true

@@ -136,3 +136,28 @@ func TestCountsAndListed(t *testing.T) {
 		t.Errorf("calendar days left %d, want 88 (3 Oct to 31 Dec)", r.CalendarDaysLeft)
 	}
 }
+
+// TestOrphanedNormalizedFiles: Parquet no complete ingest report lists
+// fails the ingest check, naming each key.
+func TestOrphanedNormalizedFiles(t *testing.T) {
+	sep, err := calendar.ParseMonth("2026-09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphans := []string{"normalized/tickets/month=2026-09/b.parquet", "normalized/tickets/month=2026-09/a.parquet"}
+	r := Evaluate(Input{Month: sep, Now: at("2026-10-03 02:00"), Location: cst, Settings: policy.Default().Readiness, Raw: ready(), CoveredThrough: at("2026-12-31 00:00"), Orphans: orphans})
+	if r.Ready {
+		t.Fatal("ready with orphaned normalized files")
+	}
+	failed := r.Failed()
+	if len(failed) != 1 || failed[0].Name != CheckIngest {
+		t.Fatalf("failed %+v, want only ingest", failed)
+	}
+	want := "2 normalized files without a complete ingest report"
+	if !strings.Contains(failed[0].Found, want) || !strings.Contains(failed[0].Found, orphans[0]) || !strings.Contains(failed[0].Found, orphans[1]) {
+		t.Errorf("found %q, want %q and both keys", failed[0].Found, want)
+	}
+	if strings.Join(failed[0].Keys, ",") != orphans[1]+","+orphans[0] {
+		t.Errorf("keys %v", failed[0].Keys)
+	}
+}

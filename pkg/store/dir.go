@@ -33,9 +33,17 @@ const tmpDirName = ".tmp"
 // A directory cannot hold both an object "a" and an object "a/b" (S3 can):
 // putting the second one fails with an error naming the key.
 //
+// A symbolic link under the root is followed only while it stays inside
+// the root: a key whose path leads out of it (a link to a file or a
+// directory elsewhere) cannot be read, described, written or deleted
+// (ErrOutsideRoot), and List skips it. The check resolves the path before
+// each call; it guards against links placed in the directory, not against a
+// process racing to swap a directory for a link during the call.
+//
 // A Dir is safe for concurrent use, also by several processes.
 type Dir struct {
 	root string
+	real string // root with its own symbolic links resolved
 
 	mu    sync.Mutex
 	etags map[string]etagEntry // by file path
@@ -67,7 +75,11 @@ func NewDir(root string) (*Dir, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("opening directory store %s: not a directory", root)
 	}
-	return &Dir{root: abs, etags: make(map[string]etagEntry)}, nil
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, fmt.Errorf("opening directory store %s: %w", root, err)
+	}
+	return &Dir{root: abs, real: real, etags: make(map[string]etagEntry)}, nil
 }
 
 // Root returns the absolute path of the directory.
@@ -103,12 +115,49 @@ func checkKey(key string) error {
 	return nil
 }
 
+// ErrOutsideRoot is returned (wrapped) by a Dir for a key whose path leads
+// out of the directory through a symbolic link.
+var ErrOutsideRoot = errors.New("symbolic link out of the store's root: not followed")
+
 // path returns the file path of key, or an error naming an invalid key.
 func (d *Dir) path(key string) (string, error) {
 	if err := checkKey(key); err != nil {
 		return "", err
 	}
 	return filepath.Join(d.root, filepath.FromSlash(key)), nil
+}
+
+// confined is path, and an error for a key whose path (its parent
+// directory, and with target the file itself) resolves out of the root.
+func (d *Dir) confined(key string, target bool) (string, error) {
+	p, err := d.path(key)
+	if err != nil {
+		return "", err
+	}
+	q := p
+	if !target {
+		q = filepath.Dir(p)
+	}
+	if !d.inside(q) {
+		return "", fmt.Errorf("%s: %w", key, ErrOutsideRoot)
+	}
+	return p, nil
+}
+
+// inside reports whether the file path p resolves to the root or below it.
+// A path that does not exist is judged by its deepest existing ancestor (a
+// missing file under a linked directory is outside too); a dangling link
+// counts as missing, and opening it finds nothing.
+func (d *Dir) inside(p string) bool {
+	for q := p; ; q = filepath.Dir(q) {
+		real, err := filepath.EvalSymlinks(q)
+		if err == nil {
+			return real == d.real || strings.HasPrefix(real, d.real+string(filepath.Separator))
+		}
+		if q == d.root || len(q) <= len(d.root) {
+			return true
+		}
+	}
 }
 
 // notExist reports whether err means "no file at this path": missing, or a
@@ -119,10 +168,18 @@ func notExist(err error) bool {
 
 // Get opens the object for streaming. The caller closes the reader.
 func (d *Dir) Get(ctx context.Context, key string) (io.ReadCloser, Object, error) {
+	return d.GetWith(ctx, key, GetOptions{})
+}
+
+// GetWith opens the object for streaming if its ETag is opt.IfMatch (when
+// given), else fails with ErrChanged. The ETag is that of the open file, so
+// the reader streams exactly the checked content: a Put replaces the file
+// by a rename and never rewrites it in place. VersionID is ignored.
+func (d *Dir) GetWith(ctx context.Context, key string, opt GetOptions) (io.ReadCloser, Object, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, Object{}, fmt.Errorf("getting %s: %w", key, err)
 	}
-	p, err := d.path(key)
+	p, err := d.confined(key, true)
 	if err != nil {
 		return nil, Object{}, fmt.Errorf("getting: %w", err)
 	}
@@ -138,6 +195,10 @@ func (d *Dir) Get(ctx context.Context, key string) (io.ReadCloser, Object, error
 		f.Close()
 		return nil, Object{}, fmt.Errorf("getting %s: %w", key, err)
 	}
+	if opt.IfMatch != "" && obj.ETag != opt.IfMatch {
+		f.Close()
+		return nil, Object{}, fmt.Errorf("getting %s: ETag %s, expected %s: %w", key, obj.ETag, opt.IfMatch, ErrChanged)
+	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
 		return nil, Object{}, fmt.Errorf("getting %s: %w", key, err)
@@ -151,7 +212,7 @@ func (d *Dir) Head(ctx context.Context, key string) (Object, error) {
 	if err := ctx.Err(); err != nil {
 		return Object{}, fmt.Errorf("describing %s: %w", key, err)
 	}
-	p, err := d.path(key)
+	p, err := d.confined(key, true)
 	if err != nil {
 		return Object{}, fmt.Errorf("describing: %w", err)
 	}
@@ -258,7 +319,7 @@ func (d *Dir) Put(ctx context.Context, key string, body io.Reader, size int64, o
 	if err := ctx.Err(); err != nil {
 		return Object{}, fmt.Errorf("putting %s: %w", key, err)
 	}
-	p, err := d.path(key)
+	p, err := d.confined(key, false)
 	if err != nil {
 		return Object{}, fmt.Errorf("putting: %w", err)
 	}
@@ -286,6 +347,9 @@ func (d *Dir) writeTemp(ctx context.Context, body io.Reader, size int64) (path s
 	tmpDir := filepath.Join(d.root, tmpDirName)
 	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
 		return "", nil, "", err
+	}
+	if !d.inside(tmpDir) {
+		return "", nil, "", fmt.Errorf("%s: %w", tmpDirName, ErrOutsideRoot)
 	}
 	f, err := os.CreateTemp(tmpDir, "put-*")
 	if err != nil {
@@ -385,8 +449,8 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // List calls fn for every object whose key starts with prefix, in lexical
 // (byte) key order. Files whose paths are not valid keys, the temporary
-// directory and anything but regular files (and symbolic links to them)
-// are not objects and are skipped.
+// directory, anything but regular files (and symbolic links to them inside
+// the root) and links out of the root are not objects and are skipped.
 func (d *Dir) List(ctx context.Context, prefix string, fn func(Object) error) error {
 	type entry struct{ key, path string }
 	var entries []entry
@@ -422,6 +486,9 @@ func (d *Dir) List(ctx context.Context, prefix string, fn func(Object) error) er
 		if !strings.HasPrefix(key, prefix) || checkKey(key) != nil {
 			return nil
 		}
+		if de.Type()&fs.ModeSymlink != 0 && !d.inside(p) {
+			return nil
+		}
 		entries = append(entries, entry{key, p})
 		return nil
 	})
@@ -453,7 +520,7 @@ func (d *Dir) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("deleting %s: %w", key, err)
 	}
-	p, err := d.path(key)
+	p, err := d.confined(key, false)
 	if err != nil {
 		return fmt.Errorf("deleting: %w", err)
 	}

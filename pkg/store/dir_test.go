@@ -295,3 +295,80 @@ func ExampleNewDir() {
 	// raw/crm/hello.txt 5 5d41402abc4b2a76b9719d911017c592
 	// true
 }
+
+// TestDirSymlinksOutOfRoot: a symbolic link inside the root that leads out
+// of it is never followed. Reading, describing, writing or deleting through
+// it is an error (ErrOutsideRoot), and List skips it; a link that stays
+// inside the root still works.
+func TestDirSymlinksOutOfRoot(t *testing.T) {
+	d := newDir(t)
+	ctx := context.Background()
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.csv")
+	if err := os.WriteFile(secret, []byte("not in the store"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(d.Root(), "raw", "crm"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(d.Root(), "raw", "crm", "leak.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(d.Root(), "normalized")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Put(ctx, "inside.csv", strings.NewReader("x"), 1, store.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "..", "inside.csv"), filepath.Join(d.Root(), "raw", "crm", "alias.csv")); err != nil {
+		t.Fatal(err)
+	}
+	outsideErr := func(what string, err error) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s through a link out of the root succeeded", what)
+		} else if !errors.Is(err, store.ErrOutsideRoot) {
+			t.Errorf("%s = %v, want ErrOutsideRoot", what, err)
+		}
+	}
+	for _, key := range []string{"raw/crm/leak.csv", "normalized/secret.csv"} {
+		rc, _, err := d.Get(ctx, key)
+		if err == nil {
+			rc.Close()
+		}
+		outsideErr("Get "+key, err)
+		_, err = d.Head(ctx, key)
+		outsideErr("Head "+key, err)
+	}
+	_, err := d.Put(ctx, "normalized/new.parquet", strings.NewReader("x"), 1, store.PutOptions{})
+	outsideErr("Put", err)
+	_, err = d.Put(ctx, "normalized/new2.parquet", strings.NewReader("x"), 1, store.PutOptions{IfNoneMatch: true})
+	outsideErr("Put IfNoneMatch", err)
+	outsideErr("Delete", d.Delete(ctx, "normalized/secret.csv"))
+	if _, err := os.Stat(secret); err != nil {
+		t.Errorf("the file outside the root is gone: %v", err)
+	}
+	for _, name := range []string{"new.parquet", "new2.parquet"} {
+		if _, err := os.Stat(filepath.Join(outside, name)); err == nil {
+			t.Errorf("Put wrote %s outside the root", name)
+		}
+	}
+	var got []string
+	if err := d.List(ctx, "", func(o store.Object) error {
+		got = append(got, o.Key)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"inside.csv", "raw/crm/alias.csv"}; !slices.Equal(got, want) {
+		t.Errorf("List = %q, want %q", got, want)
+	}
+	rc, obj, err := d.Get(ctx, "raw/crm/alias.csv")
+	if err != nil {
+		t.Fatalf("Get of a link inside the root: %v", err)
+	}
+	rc.Close()
+	if obj.Size != 1 {
+		t.Errorf("Get of a link inside the root: %+v", obj)
+	}
+}

@@ -24,6 +24,11 @@ var ErrNotExist = errors.New("object does not exist")
 // already exists: the write-once precondition failed.
 var ErrExists = errors.New("object already exists")
 
+// ErrChanged is returned (wrapped) by GetWith when the object is no longer
+// the version the caller asked for: its ETag (or version id) differs, the
+// S3 If-Match precondition failed (412 PreconditionFailed).
+var ErrChanged = errors.New("object changed: precondition failed")
+
 // Object describes a stored object.
 type Object struct {
 	Key  string
@@ -48,11 +53,25 @@ type PutOptions struct {
 	ContentType string
 }
 
+// GetOptions pin the version Get reads.
+type GetOptions struct {
+	// IfMatch, if not "", is the ETag (without quotes) the object must
+	// still have: S3 If-Match; a directory compares the file's ETag.
+	// Otherwise the read fails with ErrChanged.
+	IfMatch string
+	// VersionID, if not "", reads that version of a versioned bucket (S3
+	// versionId). A directory has no versions: it ignores VersionID.
+	VersionID string
+}
+
 // Store is the full set of operations the backends provide. Packages that use
 // a store declare the smaller interface of the methods they call.
 type Store interface {
 	// Get opens the object for streaming. The caller closes the reader.
 	Get(ctx context.Context, key string) (io.ReadCloser, Object, error)
+	// GetWith is Get of exactly one version (see GetOptions): a read of an
+	// object replaced since the caller saw it fails with ErrChanged.
+	GetWith(ctx context.Context, key string, opt GetOptions) (io.ReadCloser, Object, error)
 	// Head describes the object without reading it.
 	Head(ctx context.Context, key string) (Object, error)
 	// Put writes the object in full or not at all: readers never see a

@@ -459,11 +459,16 @@ func (s *Store) before(ctx context.Context, op Op, key string, body io.Reader) (
 
 // Get implements store.Store.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, store.Object, error) {
+	return s.GetWith(ctx, key, store.GetOptions{})
+}
+
+// GetWith implements store.Store; its faults are those of OpGet.
+func (s *Store) GetWith(ctx context.Context, key string, opt store.GetOptions) (io.ReadCloser, store.Object, error) {
 	kind, cut, _, err := s.before(ctx, OpGet, key, nil)
 	if err != nil {
 		return nil, store.Object{}, err
 	}
-	rc, obj, err := s.inner.Get(ctx, key)
+	rc, obj, err := s.inner.GetWith(ctx, key, opt)
 	s.log(OpGet, key, kind, err)
 	if err != nil {
 		return nil, obj, err

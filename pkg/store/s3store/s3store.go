@@ -142,8 +142,26 @@ func object(key string, resp *http.Response) store.Object {
 
 // Get opens the object for streaming. The caller closes the reader.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, store.Object, error) {
-	resp, err := s.c.do(ctx, &request{op: "GetObject", method: http.MethodGet, key: key})
+	return s.GetWith(ctx, key, store.GetOptions{})
+}
+
+// GetWith opens one version of the object: If-Match opt.IfMatch and
+// versionId opt.VersionID when given. A failed If-Match (412
+// PreconditionFailed) is store.ErrChanged.
+func (s *Store) GetWith(ctx context.Context, key string, opt store.GetOptions) (io.ReadCloser, store.Object, error) {
+	req := &request{op: "GetObject", method: http.MethodGet, key: key}
+	if opt.IfMatch != "" {
+		req.header = http.Header{}
+		req.header.Set("If-Match", `"`+opt.IfMatch+`"`)
+	}
+	if opt.VersionID != "" {
+		req.query = map[string]string{"versionId": opt.VersionID}
+	}
+	resp, err := s.c.do(ctx, req)
 	if err != nil {
+		if ErrorCode(err) == "PreconditionFailed" {
+			return nil, store.Object{}, fmt.Errorf("getting %s: %w: %w", s.url(key), store.ErrChanged, err)
+		}
 		return nil, store.Object{}, s.wrap("getting", key, err)
 	}
 	return resp.Body, object(key, resp), nil

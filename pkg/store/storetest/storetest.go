@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Run("Delete", func(t *testing.T) { testDelete(t, newStore(t)) })
 	t.Run("Overwrite", func(t *testing.T) { testOverwrite(t, newStore(t)) })
 	t.Run("IfNoneMatch", func(t *testing.T) { testIfNoneMatch(t, newStore(t)) })
+	t.Run("IfMatch", func(t *testing.T) { testIfMatch(t, newStore(t)) })
 	t.Run("IfNoneMatchRace", func(t *testing.T) { testIfNoneMatchRace(t, newStore(t)) })
 	t.Run("LastModified", func(t *testing.T) { testLastModified(t, newStore(t)) })
 	t.Run("Bodies", func(t *testing.T) { testBodies(t, newStore(t)) })
@@ -590,5 +591,53 @@ func testCanceled(t *testing.T, s store.Store) {
 	}
 	if err := s.List(ctx, "", func(store.Object) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("List with a canceled context: error = %v, want context.Canceled", err)
+	}
+}
+
+// testIfMatch: GetWith IfMatch reads the object only while its ETag is the
+// one given; after a re-upload it fails with ErrChanged (S3 If-Match, 412).
+// A missing key stays ErrNotExist.
+func testIfMatch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const key = "raw/crm/2024-03 工单.csv"
+	first := []byte("first export\n")
+	obj := put(t, s, key, first, store.PutOptions{})
+	rc, got, err := s.GetWith(ctx, key, store.GetOptions{IfMatch: obj.ETag})
+	if err != nil {
+		t.Fatalf("GetWith(IfMatch current): %v", err)
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !bytes.Equal(data, first) {
+		t.Fatalf("GetWith(IfMatch current) = %q, %v; want %q", data, err, first)
+	}
+	checkObject(t, "GetWith", got, key, first)
+
+	second := []byte("second export, re-uploaded\n")
+	put(t, s, key, second, store.PutOptions{})
+	rc, _, err = s.GetWith(ctx, key, store.GetOptions{IfMatch: obj.ETag})
+	if err == nil {
+		rc.Close()
+		t.Fatal("GetWith(IfMatch old ETag) after a re-upload succeeded; want ErrChanged")
+	}
+	if !errors.Is(err, store.ErrChanged) {
+		t.Fatalf("GetWith(IfMatch old ETag) = %v; want ErrChanged", err)
+	}
+	if errors.Is(err, store.ErrNotExist) {
+		t.Errorf("GetWith(IfMatch old ETag) = %v: also ErrNotExist", err)
+	}
+	// No option: the newest version, as Get.
+	rc, _, err = s.GetWith(ctx, key, store.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ = io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(data, second) {
+		t.Errorf("GetWith() = %q, want %q", data, second)
+	}
+	_, _, err = s.GetWith(ctx, "raw/crm/missing.csv", store.GetOptions{IfMatch: obj.ETag})
+	if !errors.Is(err, store.ErrNotExist) {
+		t.Errorf("GetWith(missing, IfMatch) = %v; want ErrNotExist", err)
 	}
 }
