@@ -207,19 +207,23 @@ LEFT JOIN tickets_dedup t ON t.ticket_id = r.ticket_id
 WHERE r.rank_in_ticket = 1;
 
 -- latest_scorecards: for each month, the scorecards of its latest published
--- version (a reopened month publishes v2, v3, ...; older versions stay).
+-- version (a reopened month publishes v2, v3, ...; older versions stay). A
+-- version is published once its manifest is written; the close writes the
+-- version's row of published_versions (scorecards/published/) right after
+-- the manifest, so the scorecards of a close that stopped before its
+-- manifest (a crashed reopen) are in no latest_* view.
 CREATE OR REPLACE VIEW latest_scorecards AS
 SELECT s.*
 FROM scorecards s
 JOIN (
-  SELECT month, max(version) AS version FROM scorecards GROUP BY month
+  SELECT month, max(version) AS version FROM published_versions GROUP BY month
 ) latest ON s.month = latest.month AND s.version = latest.version;
 
 -- latest_scorecard_kpis: for each month, the KPI lines of its latest
--- published version.
+-- published version (published_versions, as above).
 CREATE OR REPLACE VIEW latest_scorecard_kpis AS
 SELECT k.*
 FROM scorecard_kpis k
 JOIN (
-  SELECT month, max(version) AS version FROM scorecard_kpis GROUP BY month
+  SELECT month, max(version) AS version FROM published_versions GROUP BY month
 ) latest ON k.month = latest.month AND k.version = latest.version;

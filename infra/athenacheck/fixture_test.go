@@ -1,6 +1,7 @@
 package athenacheck
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -76,7 +77,7 @@ func employee(e export, row int64, id, team string) schema.Employee {
 func scorecardRow(id string, version int32, team string) schema.Scorecard {
 	sc := schema.Scorecard{
 		EmployeeID: id, Version: version, ScoreCenti: i64(9000), Band: str("A"), BandLabel: str("优秀"),
-		MultiplierCenti: 120, WeightAssessedCenti: 10000, NotOnRoster: team == "",
+		WeightAssessedCenti: 10000, NotOnRoster: team == "",
 		PolicyID: "default", PolicySHA256: "0000",
 	}
 	if team != "" {
@@ -211,5 +212,14 @@ func writeFixtureBucket(t *testing.T) string {
 	writeParquet(t, dir, "scorecards/employees/month=2025-03/v2.parquet", []schema.Scorecard{
 		scorecardRow("E1", 2, "A"), scorecardRow("E2", 2, "B"), scorecardRow("E3", 2, "B"), scorecardRow("E9", 2, ""),
 	})
+	// Each version's published-version marker, as the close writes it right
+	// after the manifest.
+	for _, v := range []struct {
+		month   string
+		version int32
+	}{{"2025-02", 1}, {"2025-03", 1}, {"2025-03", 2}} {
+		writeParquet(t, dir, fmt.Sprintf("scorecards/published/month=%s/v%d.parquet", v.month, v.version),
+			[]schema.PublishedVersion{{Version: v.version, ManifestSHA256: "00"}})
+	}
 	return dir
 }

@@ -477,10 +477,22 @@ func TestSampleColumnTypes(t *testing.T) {
 		{"roster", "hired_at", "DATE"},
 		{"roster", "team", "VARCHAR"},
 		{"scorecards", "score", "DECIMAL(10,2)"},
-		{"scorecards", "performance_pay", "DECIMAL(18,2)"},
+		{"scorecards", "weight_assessed", "DECIMAL(10,2)"},
+		{"published_versions", "version", "INTEGER"},
+		{"published_versions", "month", "VARCHAR"},
 		{"scorecard_kpis", "points", "DECIMAL(18,4)"},
 		{"tickets", "month", "VARCHAR"},
 		{"scorecards", "month", "VARCHAR"},
+	}
+	// Pay lives only under payroll/ (spec §12): the tables analysts read
+	// under scorecards/ have no pay column.
+	for _, table := range []string{"scorecards", "scorecard_kpis", "published_versions", "latest_scorecards", "latest_scorecard_kpis"} {
+		cols := columnTypes(t, db, table)
+		for _, pay := range schema.PayColumns {
+			if _, ok := cols[pay]; ok {
+				t.Errorf("%s has the pay column %s", table, pay)
+			}
+		}
 	}
 	for _, s := range spot {
 		t.Run("spot/"+s.table+"."+s.column, func(t *testing.T) {

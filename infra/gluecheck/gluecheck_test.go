@@ -38,6 +38,7 @@ var tableSpecs = []tableSpec{
 	{"roster", "normalized/roster/", schema.Employee{}},
 	{"scorecards", "scorecards/employees/", schema.Scorecard{}},
 	{"scorecard_kpis", "scorecards/kpis/", schema.KPIScore{}},
+	{"published_versions", "scorecards/published/", schema.PublishedVersion{}},
 }
 
 // wantParameters are the table parameters every table has, besides
@@ -48,7 +49,6 @@ var wantParameters = map[string]string{
 	"projection.enabled":             "true",
 	"projection.month.type":          "date",
 	"projection.month.format":        "yyyy-MM",
-	"projection.month.range":         "2024-01,NOW",
 	"projection.month.interval":      "1",
 	"projection.month.interval.unit": "MONTHS",
 }
@@ -95,6 +95,11 @@ func tableProblems(tbl Table, spec tableSpec) []string {
 		} else if got != want {
 			p = append(p, fmt.Sprintf("%s renders to %q, want %q", what, got, want))
 		}
+	}
+	// The projection's first month is a template parameter: a month
+	// before it is invisible to Athena (docs/deploy.md).
+	if r := tbl.Parameters["projection.month.range"]; r.Tag != "!Sub" || r.Text != "${PartitionProjectionStartMonth},NOW" {
+		p = append(p, fmt.Sprintf("parameter projection.month.range is %s%q, want !Sub \"${PartitionProjectionStartMonth},NOW\"", r.Tag, r.Text))
 	}
 	checkSub("Location", tbl.Location, "s3://BUCKET/"+spec.prefix)
 	checkSub("storage.location.template", tbl.Parameters["storage.location.template"], "s3://BUCKET/"+spec.prefix+"month=${month}/")
@@ -415,4 +420,46 @@ func FuzzParseTemplate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = ParseTemplate(b)
 	})
+}
+
+// TestNoPayColumnOutsidePayroll: analysts read the scorecard tables
+// (AnalystPolicy grants scorecards/*), so neither their Glue tables nor the
+// Parquet files the close writes for them hold a pay column; pay lives only
+// in the payroll table under payroll/ (spec §12, issue 13 item 6).
+func TestNoPayColumnOutsidePayroll(t *testing.T) {
+	_, tpl := readTemplate(t)
+	byName := map[string]Table{}
+	for _, tbl := range tpl.Tables {
+		byName[tbl.Name] = tbl
+	}
+	for _, spec := range tableSpecs {
+		if !strings.HasPrefix(spec.prefix, "scorecards/") {
+			continue
+		}
+		cols, err := HiveColumns(parquet.SchemaOf(spec.row))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tbl, ok := byName[spec.name]
+		if !ok {
+			t.Fatalf("template.yaml has no Glue table %s", spec.name)
+		}
+		for what, cs := range map[string][]Column{"Parquet schema": cols, "Glue table": tbl.Columns} {
+			for _, c := range cs {
+				if slices.Contains(schema.PayColumns, c.Name) {
+					t.Errorf("%s %s has the pay column %s", spec.name, what, c.Name)
+				}
+			}
+		}
+	}
+	// The payroll table keeps every one of them.
+	cols, err := HiveColumns(parquet.SchemaOf(schema.PayrollRow{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pay := range schema.PayColumns {
+		if !slices.ContainsFunc(cols, func(c Column) bool { return c.Name == pay }) {
+			t.Errorf("the payroll table has no %s column", pay)
+		}
+	}
 }

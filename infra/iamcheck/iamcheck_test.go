@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/scorecard/scorecard/infra/iamcheck"
 )
@@ -25,6 +26,7 @@ func TestDroppedStatements(t *testing.T) {
 		require.Equal(t, []string{
 			"DataBucketPolicy/DenyInsecureTransport",
 			"DataBucketPolicy/PayrollWrittenOnlyWithIfNoneMatch",
+			"DataBucketPolicy/PayrollIfNoneMatchIsStar",
 		}, sids, r.User)
 	}
 }
@@ -89,4 +91,65 @@ func TestWithoutApprover(t *testing.T) {
 	r, err := tpl.Policy(p)
 	require.NoError(t, err)
 	require.NotContains(t, r.JSON(), "BucketPayrollReadableOnlyByPayrollCloseAndApprover")
+}
+
+// TestPayrollIfNoneMatchConditions: MinIO does not know s3:if-none-match
+// (TestDroppedStatements), so the two statements that refuse an
+// unconditional write under payroll/ are checked as written: a Deny of
+// s3:PutObject on payroll/* when the key is absent ("Null": "true") and when
+// it is anything but "*" (StringNotEquals), the key spelled as S3 defines it.
+func TestPayrollIfNoneMatchConditions(t *testing.T) {
+	src, err := os.ReadFile("../../template.yaml")
+	require.NoError(t, err)
+	var root yaml.Node
+	require.NoError(t, yaml.Unmarshal(src, &root))
+	res := lookupNode(&root, "Resources")
+	require.NotNil(t, res)
+	pol := lookupNode(res, "DataBucketPolicy")
+	require.NotNil(t, pol)
+	stmts := lookupNode(lookupNode(lookupNode(pol, "Properties"), "PolicyDocument"), "Statement")
+	require.NotNil(t, stmts)
+	want := map[string][2]string{
+		"PayrollWrittenOnlyWithIfNoneMatch": {"Null", "true"},
+		"PayrollIfNoneMatchIsStar":          {"StringNotEquals", "*"},
+	}
+	found := 0
+	for _, st := range stmts.Content {
+		sid := lookupNode(st, "Sid")
+		if sid == nil {
+			continue
+		}
+		w, ok := want[sid.Value]
+		if !ok {
+			continue
+		}
+		found++
+		require.Equal(t, "Deny", lookupNode(st, "Effect").Value, sid.Value)
+		require.Equal(t, "s3:PutObject", lookupNode(st, "Action").Value, sid.Value)
+		require.Contains(t, lookupNode(st, "Resource").Value, "/payroll/*", sid.Value)
+		cond := lookupNode(st, "Condition")
+		require.NotNil(t, cond, sid.Value)
+		require.Len(t, cond.Content, 2, "%s: one operator", sid.Value)
+		require.Equal(t, w[0], cond.Content[0].Value, sid.Value)
+		keys := cond.Content[1]
+		require.Len(t, keys.Content, 2, "%s: one key", sid.Value)
+		require.Equal(t, "s3:if-none-match", keys.Content[0].Value, sid.Value)
+		require.Equal(t, w[1], keys.Content[1].Value, sid.Value)
+	}
+	require.Equal(t, len(want), found, "statements %v", want)
+}
+
+func lookupNode(n *yaml.Node, key string) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }

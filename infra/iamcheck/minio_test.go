@@ -45,6 +45,7 @@ var seeded = []string{
 	"payroll/month=2026-09/v1/manifest.json",
 	"reports/close/month=2026-09/v1.json",
 	"scorecards/kpis/month=2026-09/v1.parquet",
+	"scorecards/published/month=2026-09/v1.parquet",
 }
 
 // ops: every role's grants (allowed) and what it must not do (denied).
@@ -77,6 +78,7 @@ var ops = []op{
 	{"close", "get", "payroll/month=2026-09/v1/manifest.json", true},
 	{"close", "put", "scorecards/employees/month=2026-09/v2.parquet", true},
 	{"close", "put", "payroll/month=2026-09/v2/salary_multipliers.csv", true},
+	{"close", "put", "scorecards/published/month=2026-09/v2.parquet", true},
 	{"close", "put", "payroll/month=2026-09/v2/manifest.json", true},
 	{"close", "put", "reports/close/month=2026-09/v2.json", true},
 	{"close", "put", "reports/statements/month=2026-09/v2/E001.html", true},
@@ -168,6 +170,10 @@ var ops = []op{
 	{"analyst", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
 	{"analyst", "list", "scorecards/", true},
 	{"analyst", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", false},
+	{"analyst", "get", "payroll/month=2026-09/v1/manifest.json", false},
+	// The latest_* views read published_versions.
+	{"analyst", "get", "scorecards/published/month=2026-09/v1.parquet", true},
+	{"analyst", "put", "scorecards/published/month=2026-09/v2.parquet", false},
 	{"analyst", "get", "raw/crm/tickets.csv", false},
 	{"analyst", "get", "quarantine/raw/crm/tickets.csv.rejected.jsonl", false},
 	{"analyst", "put", "normalized/tickets/month=2026-09/forged.parquet", false},

@@ -167,7 +167,17 @@ const (
 	ScorecardEmployees = "scorecards/employees/"
 	ScorecardKPIs      = "scorecards/kpis/"
 	ScorecardEvidence  = "scorecards/evidence/"
+	// ScorecardPublished holds one schema.PublishedVersion file per
+	// published version, written after its manifest (the latest_* views
+	// join on it).
+	ScorecardPublished = "scorecards/published/"
 )
+
+// PublishedVersion is the published-version marker of a version:
+// scorecards/published/month=M/v<N>.parquet, written after the manifest.
+func PublishedVersion(m calendar.Month, v int32) string {
+	return ScorecardFile(ScorecardPublished, m, v)
+}
 
 // ScorecardFile is the Parquet file of one version in one scorecard table
 // (ScorecardEmployees, ScorecardKPIs, ScorecardEvidence).

@@ -28,6 +28,7 @@ func TestKeys(t *testing.T) {
 		{ScorecardFile(ScorecardEmployees, m, 2), "scorecards/employees/month=2026-09/v2.parquet"},
 		{ScorecardFile(ScorecardKPIs, m, 1), "scorecards/kpis/month=2026-09/v1.parquet"},
 		{ScorecardFile(ScorecardEvidence, m, 1), "scorecards/evidence/month=2026-09/v1.parquet"},
+		{PublishedVersion(m, 3), "scorecards/published/month=2026-09/v3.parquet"},
 		{Rankings(m, 3), "rankings/month=2026-09/v3.parquet"},
 		{Annual(2026, 1), "scorecards/annual/year=2026/v1.parquet"},
 		{PayrollMonth(m), "payroll/month=2026-09/"},

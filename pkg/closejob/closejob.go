@@ -183,6 +183,13 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.latest > 0 {
+		// A close that stopped between the latest version's manifest and its
+		// published-version marker left it out of the latest_* views: finish it.
+		if err := j.markPublished(ctx, month, d.latest, d.manifestSHA256); err != nil {
+			return nil, err
+		}
+	}
 	version := d.latest + 1
 	rows, err := payroll.Rows(month.String(), version, cardsOf(res, version), pol.NoActivity.Exclude)
 	if err != nil {
@@ -596,7 +603,24 @@ func (j *Job) publish(ctx context.Context, month calendar.Month, version int32, 
 	if err := objects.PutOnce(ctx, j.Store, bucket.Manifest(month, version), mb); err != nil {
 		return "", err
 	}
-	return payroll.OutputOf("", mb, 0).SHA256, nil
+	sha := payroll.OutputOf("", mb, 0).SHA256
+	if err := j.markPublished(ctx, month, version, sha); err != nil {
+		return "", err
+	}
+	return sha, nil
+}
+
+// markPublished writes the published-version marker of a version whose
+// manifest exists (schema.PublishedVersion), once: the latest_* views show
+// only versions that have one, so a version whose close stopped before its
+// manifest never reaches analysts. The marker is derived from the manifest
+// alone, so a rerun writes the same bytes (PutOnce accepts them).
+func (j *Job) markPublished(ctx context.Context, month calendar.Month, version int32, manifestSHA256 string) error {
+	var buf bytes.Buffer
+	if err := normalized.WriteAll(&buf, []schema.PublishedVersion{{Version: version, ManifestSHA256: manifestSHA256}}); err != nil {
+		return fmt.Errorf("writing the published-version marker: %w", err)
+	}
+	return objects.PutOnce(ctx, j.Store, bucket.PublishedVersion(month, version), buf.Bytes())
 }
 
 // conflict handles a write-once failure: if another close has published the

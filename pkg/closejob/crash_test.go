@@ -4,13 +4,18 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/scorecard/scorecard/internal/sampletest"
+	"github.com/scorecard/scorecard/pkg/bucket"
+	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/closejob"
+	"github.com/scorecard/scorecard/pkg/objects"
+	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/store"
 	"github.com/scorecard/scorecard/pkg/store/faulty"
 )
@@ -67,4 +72,48 @@ func TestCrashBetweenAnyTwoStepsThenRerun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPublishedMarkerFollowsTheManifest: the write right after a version's
+// manifest is its published-version marker (scorecards/published/, which
+// the latest_* views join on), holding the manifest's SHA-256; and a rerun
+// after a crash between the two writes the marker (issue 13, item 7).
+func TestPublishedMarkerFollowsTheManifest(t *testing.T) {
+	ctx := context.Background()
+	_, st := sampletest.Store(t)
+	sampletest.IngestAll(t, st)
+	f := faulty.New(st)
+	res, err := closer(f).Run(ctx, closejob.Request{Month: "2026-09"})
+	require.NoError(t, err)
+	m, err := calendar.ParseMonth("2026-09")
+	require.NoError(t, err)
+	var keys []string
+	for _, c := range f.Mutations() {
+		keys = append(keys, c.Key)
+	}
+	i := slices.Index(keys, bucket.Manifest(m, 1))
+	require.GreaterOrEqual(t, i, 0, "no manifest written: %v", keys)
+	require.Less(t, i+1, len(keys), "nothing written after the manifest")
+	require.Equal(t, bucket.PublishedVersion(m, 1), keys[i+1])
+	rows := sampletest.ReadParquet[schema.PublishedVersion](t, st, bucket.PublishedVersion(m, 1))
+	require.Equal(t, []schema.PublishedVersion{{Version: 1, ManifestSHA256: res.ManifestSHA256}}, rows)
+
+	// A crash right after the manifest: the rerun finds the inputs
+	// unchanged and writes the missing marker.
+	_, st2 := sampletest.Store(t)
+	sampletest.IngestAll(t, st2)
+	f2 := faulty.New(st2)
+	f2.CrashAfter(i + 1) // the manifest is write i+1 of this close too
+	_, err = closer(f2).Run(ctx, closejob.Request{Month: "2026-09"})
+	require.ErrorIs(t, err, faulty.ErrInjected)
+	f2.Restart()
+	_, err = objects.ReadOptional(ctx, st2, bucket.Manifest(m, 1))
+	require.NoError(t, err)
+	marker, err := objects.ReadOptional(ctx, st2, bucket.PublishedVersion(m, 1))
+	require.NoError(t, err)
+	require.Nil(t, marker, "the crash came before the marker")
+	again, err := closer(f2).Run(ctx, closejob.Request{Month: "2026-09"})
+	require.NoError(t, err)
+	require.Equal(t, closejob.Unchanged, again.Status)
+	require.Equal(t, rows, sampletest.ReadParquet[schema.PublishedVersion](t, st2, bucket.PublishedVersion(m, 1)))
 }

@@ -183,7 +183,6 @@ func TestFileFormat(t *testing.T) {
 		}, map[string]want{
 			"score":        {"INT64", "DECIMAL(10,2)", true}, // null when no_activity
 			"band":         {"BYTE_ARRAY", str, true},
-			"payout":       {"INT64", money, true},
 			"small_sample": {"BOOLEAN", noType, false},
 			"no_activity":  {"BOOLEAN", noType, false},
 		}},
@@ -294,4 +293,17 @@ func TestZstdCodec(t *testing.T) {
 	again, err := defaultZstd.Encode(make([]byte, 0, 10), src)
 	require.NoError(t, err)
 	require.Equal(t, enc, again, "deterministic")
+}
+
+// TestScorecardsHoldNoPay: a scorecard carries its pay in memory (from
+// score.Compute to payroll.Rows), but the Parquet file analysts read has no
+// pay column (spec §12; pay is published only under payroll/).
+func TestScorecardsHoldNoPay(t *testing.T) {
+	rows := []schema.Scorecard{{EmployeeID: "E1", Version: 1, MultiplierCenti: 120, PerformancePayFen: ptr(int64(300000)), PayoutFen: ptr(int64(360000))}}
+	f := writeAll(t, Options{}, func(*schema.Scorecard) string { return "2024-01" }, rows)[0]
+	_, cols := columnsOf(openParquet(t, f.Path).Metadata())
+	require.Contains(t, cols, "employee_id")
+	for _, pay := range schema.PayColumns {
+		require.NotContains(t, cols, pay)
+	}
 }

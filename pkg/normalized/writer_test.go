@@ -109,11 +109,11 @@ func TestRoundTrip(t *testing.T) {
 		}},
 		{"scorecards", func(t *testing.T) {
 			roundTrip(t, "2024-01", []schema.Scorecard{
-				{EmployeeID: "E0001", Version: 1, ScoreCenti: ptr(int64(9250)), Band: ptr("A"), BandLabel: ptr("优秀"), MultiplierCenti: 120, WeightAssessedCenti: 10000, PolicyID: "default", PolicySHA256: strings.Repeat("0f", 32)},
+				{EmployeeID: "E0001", Version: 1, ScoreCenti: ptr(int64(9250)), Band: ptr("A"), BandLabel: ptr("优秀"), WeightAssessedCenti: 10000, PolicyID: "default", PolicySHA256: strings.Repeat("0f", 32)},
 				{
 					EmployeeID: "E0002", EmployeeName: ptr("李娜"), Team: ptr("华东"), Role: ptr("客服"), Version: 2, ScoreCenti: ptr(int64(6999)), Band: ptr("D"), BandLabel: ptr("待改进"),
-					MultiplierCenti: 50, PerformancePayFen: ptr(int64(300000)), PayoutFen: ptr(int64(150000)), WeightAssessedCenti: 9000,
-					SmallSample: true, NotOnRoster: true, PolicyID: "default", PolicySHA256: strings.Repeat("0f", 32), PolicyVariant: "vip",
+					// No pay fields: they are not stored (TestScorecardsHoldNoPay).
+					WeightAssessedCenti: 9000, SmallSample: true, NotOnRoster: true, PolicyID: "default", PolicySHA256: strings.Repeat("0f", 32), PolicyVariant: "vip",
 				},
 			})
 		}},

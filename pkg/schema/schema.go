@@ -168,13 +168,21 @@ type Scorecard struct {
 	ScoreCenti *int64  `parquet:"score,decimal(2:10),optional"`
 	Band       *string `parquet:"band,optional"`
 	BandLabel  *string `parquet:"band_label,optional"`
-	// MultiplierCenti is the salary multiplier ×100 (DECIMAL(10,2)); 120 =
-	// 1.20: the band's, or the policy's no_activity.multiplier.
-	MultiplierCenti   int64  `parquet:"multiplier,decimal(2:10)"`
-	PerformancePayFen *int64 `parquet:"performance_pay,decimal(2:18),optional"`
+	// The three pay fields below are carried in memory only, from
+	// score.Compute to payroll.Rows; their `parquet:"-"` tags keep them out
+	// of the scorecards table, which analysts read (spec §12: pay columns
+	// live only under payroll/, in PayrollRow). PayColumns lists their
+	// names; infra/gluecheck fails if a scorecard table holds one.
+	//
+	// MultiplierCenti is the salary multiplier ×100; 120 = 1.20: the
+	// band's, or the policy's no_activity.multiplier. It is pay-derived (it
+	// is what the payroll table multiplies pay by), and no analyst view
+	// needs it: the band is on the card.
+	MultiplierCenti   int64  `parquet:"-"`
+	PerformancePayFen *int64 `parquet:"-"`
 	// PayoutFen is null when the performance pay is unknown, or when a
 	// no_activity card is left out of the payroll table (no_activity.exclude).
-	PayoutFen *int64 `parquet:"payout,decimal(2:18),optional"`
+	PayoutFen *int64 `parquet:"-"`
 	// WeightAssessedCenti is the sum of the weights of assessed KPIs ×100.
 	WeightAssessedCenti int64 `parquet:"weight_assessed,decimal(2:10)"`
 	SmallSample         bool  `parquet:"small_sample"`
@@ -223,6 +231,18 @@ type KPIScore struct {
 	Explanation string `parquet:"explanation"`
 }
 
+// PublishedVersion is the one row of scorecards/published/month=YYYY-MM/v<N>.parquet
+// (table `published_versions`): the close writes it right after the
+// version's manifest, so a version has it only once it is published. The
+// latest_* views take, for each month, the greatest version that has one:
+// a close that stopped before its manifest (a crashed reopen) leaves
+// scorecard files no view shows. The month is the partition, in the key.
+type PublishedVersion struct {
+	Version int32 `parquet:"version"`
+	// ManifestSHA256 is the hex SHA-256 of the version's manifest.json.
+	ManifestSHA256 string `parquet:"manifest_sha256"`
+}
+
 // PayrollRow is one line of payroll/month=M/v<N>/salary_multipliers.{csv,parquet}.
 // The CSV columns, in order, are exactly PayrollCSVHeader.
 type PayrollRow struct {
@@ -239,6 +259,12 @@ type PayrollRow struct {
 	PayoutFen         *int64  `parquet:"payout,decimal(2:18),optional"`
 	Version           int32   `parquet:"version"`
 }
+
+// PayColumns are the columns that hold pay or what pay is computed with:
+// they are stored only in PayrollRow (payroll/), never in a table analysts
+// read (spec §12). The roster's performance_pay is the input the close
+// reads, under normalized/roster/ (see docs/security.md).
+var PayColumns = []string{"multiplier", "performance_pay", "payout"}
 
 // PayrollCSVHeader is the header of salary_multipliers.csv, in order.
 var PayrollCSVHeader = []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout"}
