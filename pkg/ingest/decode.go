@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -55,6 +56,12 @@ type decoder struct {
 	err     error
 	started bool
 	empty   bool // the file has no byte besides a BOM
+	// evidence names what decided the encoding (FileInfo.EncodingEvidence).
+	evidence string
+	// pua counts GBK user-defined codes decoded to private-use characters.
+	pua   int64
+	redec []byte
+	lines nonBlankLines
 }
 
 func newDecoder(src io.Reader, prefix []byte) *decoder {
@@ -101,6 +108,9 @@ func (d *decoder) start() error {
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
 		d.mode, d.bom, d.r = modeUTF16BE, true, 2
 	}
+	if d.bom {
+		d.evidence = EvidenceBOM
+	}
 	if d.r == d.w {
 		d.empty = true
 		return nil
@@ -123,7 +133,14 @@ func (d *decoder) start() error {
 	if ctrl >= 4 && ctrl*100 > len(win) {
 		return fileErr(CodeNotText, 0, "binary data (%d control bytes in the first %d): not a CSV or text export", ctrl, len(win))
 	}
-	d.crOnly = bytes.IndexByte(win, '\n') < 0 && bytes.IndexByte(win, '\r') >= 0
+	var sc eolScan
+	for _, c := range win {
+		sc.feed(uint16(c))
+	}
+	d.crOnly = sc.crOnly()
+	if !d.bom {
+		d.evidence = EvidenceASCII // until a non-ASCII byte decides
+	}
 	return nil
 }
 
@@ -197,6 +214,9 @@ func (d *decoder) decodeMore() error {
 		}
 	}
 	d.line += int64(bytes.Count(d.pending, []byte{'\n'}))
+	if d.lines.n < 2 {
+		d.lines.feed(d.pending)
+	}
 	return nil
 }
 
@@ -238,7 +258,8 @@ func (d *decoder) decodeASCII() error {
 	if d.srcErr != nil {
 		return d.srcErr
 	}
-	mode, rel, err := decideEncoding(d.raw[d.r:d.w], d.eof)
+	mode, rel, evidence, err := decideEncoding(d.raw[d.r:d.w], d.eof)
+	d.evidence = evidence
 	switch {
 	case errors.Is(err, errMixed):
 		d.mode = mode
@@ -254,28 +275,115 @@ var errMixed = errors.New("mixed encodings")
 var errNeither = errors.New("neither encoding")
 
 // decideEncoding picks UTF-8 or GB18030 for a window that starts with a
-// non-ASCII byte. Valid UTF-8 wins; then valid GB18030 (with no line that
-// looks like UTF-8). When neither reads the whole window, the encoding that
-// reads further decides, and the file fails at the line where it stops
-// (mixed; the mode returned is the one that read further), unless neither
-// reads even the first line (not text).
-func decideEncoding(win []byte, atEOF bool) (decMode, int64, error) {
+// non-ASCII byte, and names the evidence. Valid UTF-8 wins when its reading
+// is plausible for the exports; valid UTF-8 whose non-ASCII text reads
+// mostly as scripts the exports never hold (Cyrillic, Latin Extended, box
+// drawing, Hangul…) while its GB18030 reading is GB2312 text is GB18030
+// (short GBK text is often valid UTF-8: 谢谢 = D0BB D0BB = "лл"). Then
+// valid GB18030 (with no line that looks like UTF-8). When neither reads
+// the whole window, the encoding that reads further decides, and the file
+// fails at the line where it stops (mixed; the mode returned is the one
+// that read further), unless neither reads even the first line (not text).
+func decideEncoding(win []byte, atEOF bool) (decMode, int64, string, error) {
 	badU, okU := utf8BadLine(win, atEOF)
 	if okU {
-		return modeUTF8, 0, nil
+		if implausibleUTF8(win, atEOF) && allGB2312(win, atEOF) {
+			return modeGB18030, 0, EvidenceUTF8Implausible, nil
+		}
+		return modeUTF8, 0, EvidenceUTF8, nil
 	}
 	badG, okG := gbBadLine(win, atEOF)
 	if okG {
-		return modeGB18030, 0, nil
+		return modeGB18030, 0, EvidenceGB18030, nil
 	}
 	switch {
 	case badU == 0 && badG == 0:
-		return 0, 0, errNeither
+		return 0, 0, "", errNeither
 	case badU >= badG:
-		return modeUTF8, badU, errMixed
+		return modeUTF8, badU, EvidenceUTF8, errMixed
 	default:
-		return modeGB18030, badG, errMixed
+		return modeGB18030, badG, EvidenceGB18030, errMixed
 	}
+}
+
+// What decided the encoding, as in FileInfo.EncodingEvidence.
+const (
+	// EvidenceASCII: no non-ASCII byte (read as UTF-8).
+	EvidenceASCII = "ascii_only"
+	// EvidenceBOM: a byte-order mark.
+	EvidenceBOM = "bom"
+	// EvidenceUTF8: valid UTF-8 whose text is plausible for the exports.
+	EvidenceUTF8 = "valid_utf8"
+	// EvidenceUTF8Implausible: valid UTF-8, but its non-ASCII text reads
+	// mostly as scripts exports never hold, while its GB18030 reading is
+	// all GB2312 (hanzi, Chinese punctuation): GB18030.
+	EvidenceUTF8Implausible = "utf8_implausible_gb2312"
+	// EvidenceGB18030: not UTF-8, valid GB18030.
+	EvidenceGB18030 = "invalid_utf8_valid_gb18030"
+)
+
+// implausibleUTF8 reports whether the non-ASCII runes of valid UTF-8 text
+// are mostly of scripts the exports never hold.
+func implausibleUTF8(b []byte, atEOF bool) bool {
+	if !atEOF {
+		b = b[:utf8Cut(b)]
+	}
+	bad, good := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		i += size
+		if plausibleRune(r) {
+			good++
+		} else {
+			bad++
+		}
+	}
+	return bad > 0 && bad >= good
+}
+
+// plausibleRune: CJK, full-width forms, common punctuation and symbols,
+// the Latin-1 symbols of exports (¥ ° · × ÷), emoji; not Latin letters with diacritics, Greek,
+// Cyrillic, the scripts of U+0370-U+1FFF, box drawing, Hangul, Yi, private
+// use, C1 controls.
+func plausibleRune(r rune) bool {
+	switch {
+	case r == 0xA0, r == 0xA5, r == 0xB0, r == 0xB7, r == 0xD7, r == 0xF7: // ¥ ° · × ÷
+		return true
+	case r >= 0x2000 && r <= 0x24FF, r >= 0x25A0 && r <= 0x2BFF:
+		return true
+	case r >= 0x2E80 && r <= 0x9FFF, r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFFEF:
+		return true
+	case r == 0xFEFF, r >= 0x10000:
+		return true
+	}
+	return false
+}
+
+// allGB2312 reports whether every non-ASCII byte of b is part of a GB2312
+// two-byte code (lead A1-A9 or B0-F7, trail A1-FE).
+func allGB2312(b []byte, atEOF bool) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			return !atEOF
+		}
+		if !inGB2312(b[i], b[i+1]) {
+			return false
+		}
+		i += 2
+	}
+	return true
+}
+
+func inGB2312(lead, trail byte) bool {
+	return (lead >= 0xA1 && lead <= 0xA9 || lead >= 0xB0 && lead <= 0xF7) && trail >= 0xA1 && trail <= 0xFE
 }
 
 // utf8BadLine returns the 0-based line of the first invalid UTF-8 byte in
@@ -332,8 +440,10 @@ func gbBadLine(b []byte, atEOF bool) (int64, bool) {
 	out := make([]byte, 3*len(b)+8)
 	nDst, nSrc, _ := dec.Transform(out, b, atEOF)
 	first := int64(-1)
-	if i := bytes.Index(out[:nDst], []byte("\uFFFD")); i >= 0 {
-		first = int64(bytes.Count(out[:i], []byte{'\n'}))
+	if bytes.Contains(out[:nDst], replacement) {
+		if _, _, bad := gbRedecode(nil, b[:nSrc]); bad >= 0 {
+			first = int64(bytes.Count(b[:bad], newline))
+		}
 	}
 	var rc gbRunChecker
 	if bad, line := rc.scan(b[:nSrc]); bad && (first < 0 || line < first) {
@@ -389,8 +499,17 @@ func (d *decoder) decodeGB() error {
 		return nil
 	}
 	out := d.out[:nDst]
-	if i := bytes.Index(out, []byte("\uFFFD")); i >= 0 {
-		return d.mixed(d.line + int64(bytes.Count(out[:i], []byte{'\n'})))
+	if bytes.Contains(out, replacement) {
+		// U+FFFD: a decode error, a GBK user-defined code (x/text does not
+		// map them) or a literal U+FFFD (84 31 A4 37).
+		var pua int64
+		bad := -1
+		d.redec, pua, bad = gbRedecode(d.redec[:0], b[:nSrc])
+		if bad >= 0 {
+			return d.mixed(d.line + int64(bytes.Count(b[:bad], newline)))
+		}
+		d.pua += pua
+		out = d.redec
 	}
 	if i := bytes.IndexByte(b[:nSrc], 0); i >= 0 {
 		return d.notText(d.line+int64(bytes.Count(b[:i], []byte{'\n'})), "binary data (a NUL byte)")
@@ -506,15 +625,43 @@ func looksUTF8(r []byte, runLen int) bool {
 		}
 		i += size
 	}
+	// Real Chinese text is mostly common characters: the UTF-8 reading
+	// must be GB2312 characters (at most one in four not), which ordinary
+	// GBK text outside GB2312 (韫堜幍 is valid UTF-8 too) rarely is.
+	n, rare := 0, 0
+	set := gb2312Set()
+	for i := 0; i < len(u); {
+		ru, size := utf8.DecodeRune(u[i:])
+		n++
+		if set[ru>>6]&(1<<(ru&63)) == 0 {
+			rare++
+		}
+		i += size
+	}
+	if rare*4 > n {
+		return false
+	}
 	for i := 0; i+1 < len(r); i += 2 {
-		lead, trail := r[i], r[i+1]
-		inGB2312 := (lead >= 0xA1 && lead <= 0xA9 || lead >= 0xB0 && lead <= 0xF7) && trail >= 0xA1 && trail <= 0xFE
-		if !inGB2312 {
+		if !inGB2312(r[i], r[i+1]) {
 			return true
 		}
 	}
 	return false
 }
+
+// gb2312Set is the set of BMP runes GB2312 encodes, one bit each.
+var gb2312Set = sync.OnceValue(func() *[1 << 10]uint64 {
+	var set [1 << 10]uint64
+	pairs := gbPairs()
+	for lead := 0xA1; lead <= 0xF7; lead++ {
+		for trail := 0xA1; trail <= 0xFE; trail++ {
+			if r := pairs[gbPairIndex(byte(lead), byte(trail))]; r != 0 {
+				set[r>>6] |= 1 << (r & 63)
+			}
+		}
+	}
+	return &set
+})
 
 func (d *decoder) decodeUTF16() error {
 	be := d.mode == modeUTF16BE
@@ -574,18 +721,14 @@ func unit16(b []byte, be bool) uint16 {
 	return uint16(b[1])<<8 | uint16(b[0])
 }
 
-// utf16CROnly reports whether a UTF-16 window has '\r' but no '\n'.
+// utf16CROnly reports whether a UTF-16 window has bare CRs but no line
+// feed outside quotes.
 func utf16CROnly(b []byte, be bool) bool {
-	cr := false
+	var sc eolScan
 	for i := 0; i+1 < len(b); i += 2 {
-		switch unit16(b[i:], be) {
-		case '\n':
-			return false
-		case '\r':
-			cr = true
-		}
+		sc.feed(unit16(b[i:], be))
 	}
-	return cr
+	return sc.crOnly()
 }
 
 // chineseText reports whether r is a rune of Chinese text that UTF-8

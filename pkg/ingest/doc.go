@@ -46,18 +46,30 @@
 // Text: UTF-8 with or without BOM, GB18030/GBK and UTF-16 LE/BE with a BOM
 // are detected automatically, and decoded before fields are split. The
 // encoding is decided at the first non-ASCII byte from a window of at most
-// 64 KiB, then every later byte is checked while streaming: bytes invalid in
-// that encoding, or a run of UTF-8 Chinese inside a GB18030 file, fail the
-// file with mixed_encoding naming the line, so a row never holds garbled
-// text. NUL bytes or many control bytes mean not_text. Old Mac line ends
-// (CR only) are accepted. The delimiter (comma, tab or semicolon) is the one
+// 64 KiB: valid UTF-8 is UTF-8 only when its reading is plausible for the
+// exports (CJK, full-width forms, common punctuation); valid UTF-8 that reads
+// mostly as Cyrillic, Latin Extended, box drawing and the like while its
+// GB18030 reading is GB2312 text is GB18030 (谢谢 in GBK is "лл" in UTF-8).
+// FileInfo.EncodingEvidence names what decided (the Evidence* constants).
+// Then every later byte is checked while streaming: bytes invalid in that
+// encoding, or a run of UTF-8 Chinese (common characters) inside a GB18030
+// file, fail the file with mixed_encoding naming the line, so a row never
+// holds garbled text. GBK user-defined codes (AAA1-AFFE, F8A1-FEFE,
+// A140-A7A0) decode to private-use characters U+E000-U+E765 as iconv does
+// and are counted in FileInfo.PrivateUseChars; a literal U+FFFD (84 31 A4
+// 37) is text. NUL bytes or many control bytes mean not_text. Old Mac line
+// ends (CR only) are accepted, detected outside quoted fields. A file with
+// non-blank lines after its header from which no data record comes out
+// fails with no_data_rows, never "ok" with 0 rows. The delimiter (comma, tab or semicolon) is the one
 // most frequent outside quotes in the first non-blank line. Quoting follows
 // RFC 4180, newlines inside quoted fields included (RowError.Line is the
 // line where the record starts), leniently: a stray quote inside an
 // unquoted field is literal, and a quote left open at the end of the file
-// rejects that record as bad_quote. One record may hold up to 64 MiB;
-// beyond that the file fails with record_too_large. Memory does not grow
-// with the file.
+// rejects that record as bad_quote. Limits (spec §12): a field longer than
+// 64 KiB, or a record of more than 512 fields, is rejected as
+// field_too_long or too_many_fields and skipped, streaming, to the next
+// record, never read into memory whole (a header over a limit fails the
+// file with record_too_large). Memory does not grow with the file.
 //
 // Rows: the first non-blank record is the header; fully blank records are
 // skipped and not counted. A record with fewer fields than the header, or

@@ -14,12 +14,13 @@ import (
 var reasons = map[string]bool{
 	ReasonRequiredEmpty: true, ReasonBadTimestamp: true, ReasonBadNumber: true, ReasonBadBoolean: true,
 	ReasonBeforeCreated: true, ReasonUnknownValue: true, ReasonNegativeCost: true, ReasonOutOfRange: true,
-	ReasonRaggedRow: true, ReasonBadQuote: true,
+	ReasonRaggedRow: true, ReasonBadQuote: true, ReasonFieldTooLong: true, ReasonTooManyFields: true,
 }
 
 var fileCodes = map[string]bool{
 	CodeEmptyFile: true, CodeNoHeader: true, CodeNotText: true, CodeUnsupportedFormat: true, CodeMissingColumn: true,
 	CodeMixedEncoding: true, CodeBadXLSX: true, CodeRecordTooLarge: true, CodeXLSXTooLarge: true,
+	CodeNoDataRows: true,
 }
 
 // addSeeds adds the fixtures and a few hand-made exports to the corpus.

@@ -85,10 +85,13 @@ func (t *csvTable) next() ([]string, int64, error) {
 		if errors.Is(err, errRecordTooLarge) {
 			return nil, t.sp.start, fileErr(CodeRecordTooLarge, t.sp.start, "a record longer than %d MiB (an unclosed quote?)", maxRecordBytes>>20)
 		}
+		if errors.Is(err, errRowLimit) {
+			return nil, t.sp.start, nil // skipped: see t.sp.limit
+		}
 		if err != nil {
 			return nil, t.sp.start, err
 		}
-		if t.sp.badQuote || !isBlank(f) {
+		if t.sp.badQuote || t.sp.limit != "" || !isBlank(f) {
 			return f, t.sp.start, nil
 		}
 	}
@@ -205,7 +208,9 @@ func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T],
 		info.RowsRead++
 		c.reset(cells, rd.line, info.RowsRead)
 		var row *T
-		switch {
+		switch reason, detail := rd.limit(); {
+		case reason != "":
+			c.failValue("", detail, reason)
 		case rd.BadQuote():
 			c.failValue("", lastCell(cells), ReasonBadQuote)
 		case !in.xlsx && len(cells) < m.width:

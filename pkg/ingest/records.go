@@ -15,9 +15,10 @@ import (
 // csv.Reader's ReuseRecord, the returned slice and its strings may be
 // reused by the next call: copy what you keep.
 type Reader struct {
-	in   *input
-	line int64
-	err  error
+	in      *input
+	line    int64
+	err     error
+	records int64 // records returned, the header included
 }
 
 // NewReader opens an export: key's extension (.xlsx, .xlsm) or the content's
@@ -46,12 +47,33 @@ func (r *Reader) Read() ([]string, error) {
 	r.line = line
 	if err != nil {
 		r.err = err
-		if errors.Is(err, io.EOF) && r.in.dec != nil && r.in.dec.empty {
+		switch {
+		case !errors.Is(err, io.EOF) || r.in.dec == nil:
+		case r.in.dec.empty:
 			r.err = fileErr(CodeEmptyFile, 0, "the file is empty")
+		case r.records == 1 && r.in.dec.lines.count() >= 2:
+			// Text after the header, yet no record: the line ends or the
+			// quoting were not understood. Never "ok" with 0 rows.
+			r.err = fileErr(CodeNoDataRows, 0, "the file has lines after the header but no data row could be read from them (mixed or unrecognized line ends, or quoting); re-save the export as CSV")
 		}
 		return nil, r.err
 	}
+	r.records++
+	if reason, detail := r.limit(); reason != "" && r.records == 1 {
+		r.err = fileErr(CodeRecordTooLarge, line, "the header row: %s", detail)
+		return nil, r.err
+	}
 	return cells, nil
+}
+
+// limit returns the reason (ReasonFieldTooLong, ReasonTooManyFields) and a
+// description when the record most recently returned broke a limit: its
+// cells were skipped, not read.
+func (r *Reader) limit() (reason, detail string) {
+	if t, ok := r.in.tbl.(*csvTable); ok && t.sp.limit != "" {
+		return t.sp.limit, t.sp.limitDetail
+	}
+	return "", ""
 }
 
 // FieldPos returns the line (XLSX: the sheet row number) on which the
@@ -74,6 +96,8 @@ func (r *Reader) Info() FileInfo {
 		info = r.in.info
 		if r.in.dec != nil {
 			info.Encoding = r.in.dec.Encoding()
+			info.EncodingEvidence = r.in.dec.evidence
+			info.PrivateUseChars = r.in.dec.pua
 		}
 	}
 	return info

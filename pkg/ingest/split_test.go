@@ -81,6 +81,8 @@ func TestSplitter(t *testing.T) {
 }
 
 func TestSplitterLongLines(t *testing.T) {
+	defer func(f int) { maxFieldBytes = f }(maxFieldBytes)
+	maxFieldBytes = 1 << 20
 	long := strings.Repeat("x", 3*sniffSize+17)
 	text := "a,b\n" + long + ",\"" + long + "\n" + long + "\"\nc,d\n"
 	got := splitAll(t, text, ',', false)
@@ -91,8 +93,8 @@ func TestSplitterLongLines(t *testing.T) {
 }
 
 func TestSplitterRecordTooLarge(t *testing.T) {
-	defer func(n int) { maxRecordBytes = n }(maxRecordBytes)
-	maxRecordBytes = 1 << 20
+	defer func(n, f int) { maxRecordBytes, maxFieldBytes = n, f }(maxRecordBytes, maxFieldBytes)
+	maxRecordBytes, maxFieldBytes = 1<<20, 1<<30
 	for name, text := range map[string]string{
 		"long line":         strings.Repeat("x", 2<<20) + "\n",
 		"long quoted field": "\"" + strings.Repeat("x\n", 1<<20) + "\"\n",

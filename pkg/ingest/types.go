@@ -114,6 +114,12 @@ const (
 	// same file. This package never reports it: duplicates are found
 	// downstream, which keeps memory flat.
 	ReasonDuplicateTicketID = "duplicate_ticket_id"
+	// ReasonFieldTooLong: a field is longer than 64 KiB (CSV); the record
+	// is skipped without being read into memory.
+	ReasonFieldTooLong = "field_too_long"
+	// ReasonTooManyFields: a record has more than 512 fields (CSV); the
+	// record is skipped without being read into memory.
+	ReasonTooManyFields = "too_many_fields"
 )
 
 // Limits on what a RowError carries.
@@ -166,6 +172,10 @@ const (
 	// CodeXLSXTooLarge: the parts of a workbook read unpack to more than
 	// 256 MiB, or to more than 100 times the file's size (a ZIP bomb?).
 	CodeXLSXTooLarge = "xlsx_too_large"
+	// CodeNoDataRows: the file has non-blank lines after the header but no
+	// data record could be read from them (line ends or quoting not
+	// understood): never "ok" with 0 rows.
+	CodeNoDataRows = "no_data_rows"
 )
 
 // FileError means the file cannot be read at all: nothing from it may be
@@ -203,4 +213,10 @@ type FileInfo struct {
 	Ignored []string
 	// RowsRead counts data rows seen (blank lines excluded) = accepted + rejected.
 	RowsRead int64
+	// EncodingEvidence names what decided Encoding: one of the Evidence*
+	// constants ("" for xlsx).
+	EncodingEvidence string `json:",omitempty"`
+	// PrivateUseChars counts GBK user-defined codes (rare characters in
+	// names) decoded to Unicode private-use characters, as iconv does.
+	PrivateUseChars int64 `json:",omitempty"`
 }
