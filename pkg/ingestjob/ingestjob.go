@@ -262,6 +262,7 @@ func (j *Job) normalize(ctx context.Context, src source.Source, opt ingest.Optio
 
 func fillInfo(rep *ingestreport.Report, info ingest.FileInfo) {
 	rep.Format, rep.Encoding, rep.Delimiter = info.Format, info.Encoding, info.Delimiter
+	rep.EncodingEvidence, rep.PrivateUseChars = info.EncodingEvidence, info.PrivateUseChars
 	rep.Mapping = info.Mapping
 	if info.Ignored != nil {
 		rep.IgnoredColumns = info.Ignored

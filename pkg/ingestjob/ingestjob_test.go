@@ -307,3 +307,19 @@ func TestIngestEmitsEmbeddedMetrics(t *testing.T) {
 	require.EqualValues(t, 0, ok.FailedFiles)
 	require.EqualValues(t, 1, failed.FailedFiles)
 }
+
+// TestReportSaysWhichEvidenceDecidedTheEncoding: a short GBK export that is
+// also valid UTF-8 (谢谢 = D0BB D0BB = "лл") is read as GB18030, and the
+// report says why.
+func TestReportSaysWhichEvidenceDecidedTheEncoding(t *testing.T) {
+	dir, st := sampletest.Store(t)
+	gbk := []byte("ticket_id,created_at,assignee_id,channel\r\nT1,2026-09-01 10:00,E1001,\xd0\xbb\xd0\xbb\r\n")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "raw", "crm", "short.csv"), gbk, 0o644))
+	rep, err := sampletest.Ingester(st).Run(context.Background(), "raw/crm/short.csv")
+	require.NoError(t, err)
+	require.Equal(t, "gb18030", rep.Encoding)
+	require.Equal(t, "utf8_implausible_gb2312", rep.EncodingEvidence)
+	saved, err := ingestreport.Parse(sampletest.Read(t, st, bucket.IngestReport("raw/crm/short.csv")))
+	require.NoError(t, err)
+	require.Equal(t, "utf8_implausible_gb2312", saved.EncodingEvidence)
+}

@@ -34,17 +34,23 @@ const (
 // ingest sees, last, once its outputs are in place. It holds nothing that
 // depends on when it ran, so a re-delivered event rewrites the same bytes.
 type Report struct {
-	SourceKey        string            `json:"source_key"`
-	ETag             string            `json:"etag"`
-	VersionID        string            `json:"version_id,omitempty"`
-	Size             int64             `json:"size"`
-	LastModified     time.Time         `json:"last_modified"`
-	Source           string            `json:"source,omitempty"`
-	Dataset          string            `json:"dataset,omitempty"`
-	Status           string            `json:"status"`
-	Error            *Error            `json:"error,omitempty"`
-	Format           string            `json:"format,omitempty"`
-	Encoding         string            `json:"encoding,omitempty"`
+	SourceKey    string    `json:"source_key"`
+	ETag         string    `json:"etag"`
+	VersionID    string    `json:"version_id,omitempty"`
+	Size         int64     `json:"size"`
+	LastModified time.Time `json:"last_modified"`
+	Source       string    `json:"source,omitempty"`
+	Dataset      string    `json:"dataset,omitempty"`
+	Status       string    `json:"status"`
+	Error        *Error    `json:"error,omitempty"`
+	Format       string    `json:"format,omitempty"`
+	Encoding     string    `json:"encoding,omitempty"`
+	// EncodingEvidence says what decided the encoding (bom, ascii_only,
+	// valid_utf8, utf8_implausible_gb2312, invalid_utf8_valid_gb18030).
+	EncodingEvidence string `json:"encoding_evidence,omitempty"`
+	// PrivateUseChars counts GBK user-defined codes decoded to private-use
+	// characters (rare characters in names), as iconv does.
+	PrivateUseChars  int64             `json:"private_use_chars,omitempty"`
 	Delimiter        string            `json:"delimiter,omitempty"`
 	Mapping          map[string]string `json:"column_mapping,omitempty"`
 	IgnoredColumns   []string          `json:"ignored_columns"`
