@@ -85,6 +85,10 @@ type File struct {
 	SHA256 string
 }
 
+// columnIndexSizeLimit keeps page-index string bounds untruncated: above
+// the longest value ingest accepts (64 KiB).
+const columnIndexSizeLimit = 128 << 10
+
 // Options configure a Writer.
 type Options struct {
 	// Dir is the directory for the temporary files; "" is os.TempDir().
@@ -133,6 +137,11 @@ func (o Options) writerOptions() []parquet.WriterOption {
 		parquet.MaxRowsPerRowGroup(o.RowGroupRows),
 		parquet.PageBufferSize(o.PageBufferSize),
 		parquet.WriteBufferSize(64 * 1024),
+		// parquet-go cuts page-index min/max strings at 16 bytes, mid
+		// character (25 of 575 pages of a Chinese export held invalid UTF-8).
+		// Field values are at most 64 KiB (ingest's limit), so a larger
+		// limit keeps every bound whole and valid.
+		parquet.ColumnIndexSizeLimit(func([]string) int { return columnIndexSizeLimit }),
 	}
 }
 
