@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"log"
 	_ "time/tzdata" // Asia/Shanghai must load where the OS has no zoneinfo (Lambda)
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -15,5 +16,12 @@ import (
 func main() {
 	st, env := wire.Lambda(context.Background(), "ingest")
 	job := &ingestjob.Job{Store: st, CustomerKey: env.CustomerKey, TempDir: env.TempDir, Log: env.Log, Now: env.Now, Metrics: env.Metrics}
+	dead, err := env.DeadLetter()
+	if err != nil {
+		log.Fatalf("ingest: %v", err)
+	}
+	if dead != nil {
+		job.DeadLetter = dead
+	}
 	lambda.Start(job.HandleEvent)
 }

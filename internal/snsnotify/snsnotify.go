@@ -1,6 +1,7 @@
-// Package snsnotify publishes close events (pkg/notify) to an SNS topic
-// with one signed HTTPS request (the Query API's Publish action), so that
-// the Lambdas need no SNS SDK client. Credentials and region come from the
+// Package snsnotify publishes close events (pkg/notify) to an SNS topic,
+// and sends undeliverable ingest events to an SQS queue, each with one
+// signed HTTPS request (the Query API's Publish and SendMessage actions), so
+// that the Lambdas need no SNS or SQS SDK client. Credentials and region come from the
 // Lambda environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_SESSION_TOKEN, AWS_REGION).
 //

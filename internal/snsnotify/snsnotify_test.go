@@ -52,3 +52,27 @@ func TestNotify(t *testing.T) {
 		t.Error("China endpoint")
 	}
 }
+
+func TestQueueSend(t *testing.T) {
+	var got url.Values
+	var auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got, _ = url.ParseQuery(string(b))
+		auth = r.Header.Get("Authorization")
+		io.WriteString(w, "<SendMessageResponse/>")
+	}))
+	defer srv.Close()
+	q := &Queue{URL: srv.URL + "/123456789012/ingest-failures", Region: "cn-north-1",
+		Credentials: aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "secret"},
+		Now:         func() time.Time { return time.Date(2026, 10, 3, 2, 0, 0, 0, time.UTC) }}
+	if err := q.Send(context.Background(), []byte(`{"reason":"x"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got.Get("Action") != "SendMessage" || got.Get("MessageBody") != `{"reason":"x"}` {
+		t.Errorf("form %v", got)
+	}
+	if !strings.Contains(auth, "/cn-north-1/sqs/aws4_request") {
+		t.Errorf("authorization %q", auth)
+	}
+}

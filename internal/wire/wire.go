@@ -52,9 +52,20 @@ type Env struct {
 	Now func() time.Time
 	// Metrics receives CloudWatch Embedded Metric Format lines; nil emits none.
 	Metrics io.Writer
+	// DeadLetterURL is the SQS queue an ingest event that can never succeed
+	// goes to (SCORECARD_INGEST_DEAD_LETTER_URL); "" only logs it.
+	DeadLetterURL string
 	// EventsTopicARN is the SNS topic close events go to
 	// (SCORECARD_EVENTS_TOPIC_ARN); "" writes them to reports/events.jsonl.
 	EventsTopicARN string
+}
+
+// DeadLetter is the ingest's failure queue, or nil when none is set.
+func (e Env) DeadLetter() (*snsnotify.Queue, error) {
+	if e.DeadLetterURL == "" {
+		return nil, nil
+	}
+	return snsnotify.QueueFromEnv(e.DeadLetterURL)
 }
 
 // Notifier is where the close's events go: the SNS topic, or the store's
@@ -133,6 +144,7 @@ func LambdaEnv(ctx context.Context) (store.Store, Env, error) {
 	env := Local(os.Stdout, slog.LevelInfo)
 	env.Metrics = os.Stdout
 	env.EventsTopicARN = os.Getenv("SCORECARD_EVENTS_TOPIC_ARN")
+	env.DeadLetterURL = os.Getenv("SCORECARD_INGEST_DEAD_LETTER_URL")
 	b := os.Getenv("SCORECARD_BUCKET")
 	if b == "" {
 		return nil, env, errors.New("SCORECARD_BUCKET is not set")

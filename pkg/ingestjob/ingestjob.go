@@ -80,6 +80,16 @@ type Job struct {
 	// Metrics receives CloudWatch Embedded Metric Format lines (in Lambda,
 	// stdout); nil, or a nil Now, emits none.
 	Metrics io.Writer
+	// DeadLetter receives, once, an event record that can never succeed
+	// (a key that does not decode), so that it is neither retried nor lost;
+	// nil only logs it.
+	DeadLetter DeadLetter
+}
+
+// DeadLetter is where an event that can never succeed goes: in the stack,
+// the ingest's failure queue.
+type DeadLetter interface {
+	Send(ctx context.Context, body []byte) error
 }
 
 func (j *Job) log() *slog.Logger {
@@ -506,7 +516,16 @@ func (j *Job) HandleEvent(ctx context.Context, ev s3event.Event) error {
 	for _, r := range ev.Records {
 		key, err := r.Key()
 		if err != nil {
-			j.log().Error("bad key in event", "key", r.S3.Object.Key, "error", err)
+			j.log().Error("bad key in event: sent to the failure queue, not retried", "key", r.S3.Object.Key, "error", err)
+			if j.DeadLetter != nil {
+				body, merr := json.Marshal(map[string]any{"reason": err.Error(), "record": r})
+				if merr == nil {
+					merr = j.DeadLetter.Send(ctx, body)
+				}
+				if merr != nil {
+					errs = append(errs, fmt.Errorf("sending an undecodable event to the failure queue: %w", merr))
+				}
+			}
 			continue
 		}
 		run := j.Run

@@ -323,3 +323,30 @@ func TestReportSaysWhichEvidenceDecidedTheEncoding(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "utf8_implausible_gb2312", saved.EncodingEvidence)
 }
+
+type deadLetters struct{ bodies []string }
+
+func (d *deadLetters) Send(_ context.Context, body []byte) error {
+	d.bodies = append(d.bodies, string(body))
+	return nil
+}
+
+// TestUndecodableKeyGoesToTheFailureQueueOnce: an event record whose key
+// can never be decoded is sent to the failure queue once and not returned
+// as an error (which would have the platform retry it twice first); the
+// other records of the event are ingested.
+func TestUndecodableKeyGoesToTheFailureQueueOnce(t *testing.T) {
+	_, st := sampletest.Store(t)
+	dead := &deadLetters{}
+	in := sampletest.Ingester(st)
+	in.DeadLetter = dead
+	var ev s3event.Event
+	ev.Records = make([]s3event.Record, 2)
+	ev.Records[0].S3.Object.Key = "raw/crm/%zz.csv"
+	ev.Records[1].S3.Object.Key = "raw%2Fcrm%2F%E5%B7%A5%E5%8D%95%E5%AF%BC%E5%87%BA+2026-09.csv"
+	require.NoError(t, in.HandleEvent(context.Background(), ev))
+	require.Len(t, dead.bodies, 1)
+	require.Contains(t, dead.bodies[0], "%zz")
+	_, err := st.Head(context.Background(), bucket.IngestReport("raw/crm/工单导出 2026-09.csv"))
+	require.NoError(t, err, "the good record was not ingested")
+}
