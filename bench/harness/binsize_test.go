@@ -38,9 +38,6 @@ func TestSymbolPackage(t *testing.T) {
 // TestAnalyseELF builds a tiny linux program and checks the breakdown adds
 // up: the packages sum to the symbols, and std is there.
 func TestAnalyseELF(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a binary")
-	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "main.go")
 	if err := os.WriteFile(src, []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n"), 0o644); err != nil {
@@ -80,7 +77,7 @@ func TestAnalyseELF(t *testing.T) {
 // status is not empty, unless allowed.
 func TestRunRefusesDirtyTree(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
+		t.Fatalf("the benchmark needs git: %v", err)
 	}
 	repo := t.TempDir()
 	for _, argv := range [][]string{{"init", "-q"}, {"-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "x"}} {

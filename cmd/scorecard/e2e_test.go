@@ -92,7 +92,7 @@ func TestEndToEndOnMinIO(t *testing.T) {
 	bkt := srv.NewBucket(t)
 	// storeAs is the bucket's store signing with the given credentials.
 	storeAs := func(accessKey, secretKey string) *s3store.Store {
-		st, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: accessKey, SecretKey: secretKey}, bkt)
+		st, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: accessKey, SecretKey: secretKey, Now: time.Now}, bkt)
 		require.NoError(t, err)
 		return st
 	}

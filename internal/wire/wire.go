@@ -93,7 +93,7 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		if bucket == "" || strings.Contains(bucket, "/") {
 			return nil, fmt.Errorf("store %q: want s3://bucket", spec)
 		}
-		s, err := s3store.New(ctx, bucket)
+		s, err := s3store.New(ctx, bucket, time.Now)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", spec, err)
 		}

@@ -298,9 +298,6 @@ func (r *cellReader) Read(p []byte) (int, error) {
 
 // A 200 MB cell is rejected without being held: memory stays bounded.
 func TestReadHugeCellStreamed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("200 MB")
-	}
 	for _, quoted := range []bool{false, true} {
 		q := ""
 		if quoted {

@@ -52,6 +52,9 @@ type Config struct {
 	// Endpoint always is). Bucket names with dots always are, since the
 	// TLS certificate of *.s3.<region>.amazonaws.com does not cover them.
 	PathStyle bool
+	// Now is the clock requests are signed with (SigV4 dates every
+	// request). Required: the wiring passes time.Now.
+	Now func() time.Time
 }
 
 // defaultMaxAttempts is the AWS SDK's standard retry mode's.
@@ -80,6 +83,7 @@ type client struct {
 	creds       aws.CredentialsProvider
 	http        HTTPClient
 	signer      *v4.Signer
+	now         func() time.Time
 	maxAttempts int
 	// backoff is the wait before retry n (1, 2, ...); replaced in tests.
 	backoff func(n int) time.Duration
@@ -91,8 +95,12 @@ func newClient(cfg Config, bucket string) (*client, error) {
 	if bucket == "" {
 		return nil, errors.New("empty bucket name")
 	}
+	if cfg.Now == nil {
+		return nil, errors.New("no clock to sign requests with (Config.Now is nil)")
+	}
 	c := &client{
 		bucket:      bucket,
+		now:         cfg.Now,
 		region:      cfg.Region,
 		creds:       cfg.Credentials,
 		http:        cfg.HTTPClient,
@@ -401,7 +409,7 @@ func (c *client) send(ctx context.Context, r *request) (*http.Response, *detacha
 	if err != nil {
 		return nil, nil, fmt.Errorf("S3 %s: retrieving credentials: %w", r.op, err)
 	}
-	if err := c.signer.SignHTTP(ctx, creds, req, payloadHash, "s3", c.region, time.Now()); err != nil {
+	if err := c.signer.SignHTTP(ctx, creds, req, payloadHash, "s3", c.region, c.now()); err != nil {
 		return nil, nil, fmt.Errorf("S3 %s: signing: %w", r.op, err)
 	}
 	resp, err := c.http.Do(req)

@@ -28,7 +28,7 @@ func TestNonReplayableBodyNotRetried(t *testing.T) {
 		io.WriteString(w, "<Error><Code>SlowDown</Code></Error>")
 	}))
 	defer srv.Close()
-	c, err := newClient(Config{Endpoint: srv.URL, AccessKey: "a", SecretKey: "s"}, "bkt")
+	c, err := newClient(Config{Endpoint: srv.URL, AccessKey: "a", SecretKey: "s", Now: time.Now}, "bkt")
 	if err != nil {
 		t.Fatal(err)
 	}

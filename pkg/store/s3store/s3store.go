@@ -73,8 +73,9 @@ var _ store.Store = (*Store)(nil)
 const PathStyleEnv = "SCORECARD_S3_PATH_STYLE"
 
 // New returns a Store on bucket with the AWS configuration from the
-// environment (see the package documentation).
-func New(ctx context.Context, bucket string) (*Store, error) {
+// environment (see the package documentation), signing requests with the
+// clock now.
+func New(ctx context.Context, bucket string, now func() time.Time) (*Store, error) {
 	if bucket == "" {
 		return nil, errors.New("opening s3 store: empty bucket name")
 	}
@@ -83,6 +84,7 @@ func New(ctx context.Context, bucket string) (*Store, error) {
 		return nil, fmt.Errorf("opening s3 store s3://%s: loading AWS configuration: %w", bucket, err)
 	}
 	cfg.PathStyle = cfg.PathStyle || strings.EqualFold(os.Getenv(PathStyleEnv), "true")
+	cfg.Now = now
 	return NewWith(cfg, bucket)
 }
 

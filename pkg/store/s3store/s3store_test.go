@@ -50,7 +50,7 @@ func TestConformance(t *testing.T) {
 	srv := miniotest.Start(t)
 	setEnv(t, srv)
 	newStore := func(t *testing.T) store.Store {
-		s, err := s3store.New(context.Background(), srv.NewBucket(t))
+		s, err := s3store.New(context.Background(), srv.NewBucket(t), time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestConformance(t *testing.T) {
 // rootStore is a store on bucket of srv signing as root, through NewWith.
 func rootStore(t *testing.T, srv *miniotest.Server, bucket string) *s3store.Store {
 	t.Helper()
-	s, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}, bucket)
+	s, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Now: time.Now}, bucket)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestMinIO(t *testing.T) {
 			t.Errorf("Get from a missing bucket: error = %v, want NoSuchBucket, not ErrNotExist", err)
 		}
 		// Wrong credentials: a signature error, not retried, naming the key.
-		bad, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: "wrong"}, bucket)
+		bad, err := s3store.NewWith(s3store.Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: "wrong", Now: time.Now}, bucket)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,15 +229,16 @@ func TestMinIO(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	if _, err := s3store.New(context.Background(), ""); err == nil {
+	if _, err := s3store.New(context.Background(), "", time.Now); err == nil {
 		t.Error("New with an empty bucket name succeeded")
 	}
 	for _, cfg := range []s3store.Config{
-		{},                                    // no region, no endpoint
-		{Region: "us-east-1/evil"},            // not a region
-		{Endpoint: "ftp://x", Region: "r"},    // not http
-		{Endpoint: "http://", Region: "r"},    // no host
-		{Endpoint: "http://h?q", Region: "r"}, // a query
+		{Now: time.Now}, // no region, no endpoint
+		{Region: "us-east-1/evil", Now: time.Now},            // not a region
+		{Endpoint: "ftp://x", Region: "r", Now: time.Now},    // not http
+		{Endpoint: "http://", Region: "r", Now: time.Now},    // no host
+		{Endpoint: "http://h?q", Region: "r", Now: time.Now}, // a query
+		{Endpoint: "http://127.0.0.1:9000", Region: "r"},     // no clock
 	} {
 		if _, err := s3store.NewWith(cfg, "bkt"); err == nil {
 			t.Errorf("NewWith(%+v) succeeded", cfg)
@@ -252,13 +253,13 @@ func TestEndpoints(t *testing.T) {
 		bucket string
 		want   string
 	}{
-		{s3store.Config{Region: "eu-west-1"}, "bkt", "https://bkt.s3.eu-west-1.amazonaws.com/raw/a%20b.csv"},
-		{s3store.Config{Region: "cn-north-1"}, "bkt", "https://bkt.s3.cn-north-1.amazonaws.com.cn/raw/a%20b.csv"},
-		{s3store.Config{Region: "cn-northwest-1", PathStyle: true}, "bkt", "https://s3.cn-northwest-1.amazonaws.com.cn/bkt/raw/a%20b.csv"},
-		{s3store.Config{Region: "us-gov-west-1"}, "bkt", "https://bkt.s3.us-gov-west-1.amazonaws.com/raw/a%20b.csv"},
-		{s3store.Config{Region: "eu-west-1"}, "my.dotted.bucket", "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/raw/a%20b.csv"},
-		{s3store.Config{Endpoint: "http://127.0.0.1:9000"}, "bkt", "http://127.0.0.1:9000/bkt/raw/a%20b.csv"},
-		{s3store.Config{Endpoint: "https://minio.example/s3/", Region: "x"}, "bkt", "https://minio.example/s3/bkt/raw/a%20b.csv"},
+		{s3store.Config{Region: "eu-west-1", Now: time.Now}, "bkt", "https://bkt.s3.eu-west-1.amazonaws.com/raw/a%20b.csv"},
+		{s3store.Config{Region: "cn-north-1", Now: time.Now}, "bkt", "https://bkt.s3.cn-north-1.amazonaws.com.cn/raw/a%20b.csv"},
+		{s3store.Config{Region: "cn-northwest-1", PathStyle: true, Now: time.Now}, "bkt", "https://s3.cn-northwest-1.amazonaws.com.cn/bkt/raw/a%20b.csv"},
+		{s3store.Config{Region: "us-gov-west-1", Now: time.Now}, "bkt", "https://bkt.s3.us-gov-west-1.amazonaws.com/raw/a%20b.csv"},
+		{s3store.Config{Region: "eu-west-1", Now: time.Now}, "my.dotted.bucket", "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/raw/a%20b.csv"},
+		{s3store.Config{Endpoint: "http://127.0.0.1:9000", Now: time.Now}, "bkt", "http://127.0.0.1:9000/bkt/raw/a%20b.csv"},
+		{s3store.Config{Endpoint: "https://minio.example/s3/", Region: "x", Now: time.Now}, "bkt", "https://minio.example/s3/bkt/raw/a%20b.csv"},
 	}
 	for _, tt := range tests {
 		s, err := s3store.NewWith(tt.cfg, tt.bucket)
@@ -311,7 +312,7 @@ func TestEscaping(t *testing.T) {
 // retrying without waiting.
 func fakeS3(t *testing.T, h http.HandlerFunc) *s3store.Store {
 	t.Helper()
-	return fakeS3With(t, s3store.Config{}, h)
+	return fakeS3With(t, s3store.Config{Now: time.Now}, h)
 }
 
 func fakeS3With(t *testing.T, cfg s3store.Config, h http.HandlerFunc) *s3store.Store {
@@ -342,7 +343,7 @@ func s3Error(w http.ResponseWriter, status int, code string) {
 // session token and an unsigned payload.
 func TestSigning(t *testing.T) {
 	var hdr http.Header
-	s := fakeS3With(t, s3store.Config{AccessKey: "AKID", SecretKey: "S", SessionToken: "TOKEN"}, func(w http.ResponseWriter, r *http.Request) {
+	s := fakeS3With(t, s3store.Config{AccessKey: "AKID", SecretKey: "S", SessionToken: "TOKEN", Now: time.Now}, func(w http.ResponseWriter, r *http.Request) {
 		hdr = r.Header.Clone()
 		io.Copy(io.Discard, r.Body)
 	})
@@ -357,7 +358,7 @@ func TestSigning(t *testing.T) {
 	if hdr.Get("X-Amz-Content-Sha256") != "UNSIGNED-PAYLOAD" || hdr.Get("X-Amz-Security-Token") != "TOKEN" || hdr.Get("Content-Type") != "text/csv" {
 		t.Errorf("headers %v", hdr)
 	}
-	s2, _ := s3store.NewWith(s3store.Config{Endpoint: "http://127.0.0.1:9", Region: "r"}, "bkt")
+	s2, _ := s3store.NewWith(s3store.Config{Endpoint: "http://127.0.0.1:9", Region: "r", Now: time.Now}, "bkt")
 	if _, err := s2.Head(context.Background(), "k"); err == nil || !strings.Contains(err.Error(), "credentials") {
 		t.Errorf("Head without credentials: %v", err)
 	}
@@ -593,7 +594,7 @@ func TestRetries(t *testing.T) {
 			t.Run(tt.name+"/"+name, func(t *testing.T) {
 				var mu sync.Mutex
 				calls := 0
-				s := fakeS3With(t, s3store.Config{MaxAttempts: tt.maxAttempts}, func(w http.ResponseWriter, r *http.Request) {
+				s := fakeS3With(t, s3store.Config{MaxAttempts: tt.maxAttempts, Now: time.Now}, func(w http.ResponseWriter, r *http.Request) {
 					mu.Lock()
 					calls++
 					n := calls
