@@ -2,17 +2,23 @@
 // a write-once payroll version out. Run reads top to bottom as its steps,
 // each a function of values and the small Store interface below:
 //
-//  1. request   which month, from a manual request or the schedule's own time
-//  2. settings  the policy (config/policy.yaml or the embedded default) and
+//  1. request    which month, from a manual request or the schedule's own time
+//  2. settings   the policy (config/policy.yaml or the embedded default) and
 //     the working-day calendar (embedded, replaced per year by config/calendar/)
-//  3. inputs    the month's Parquet partitions and the newest roster
-//  4. sources   the ingest reports behind those inputs
-//  5. score     pkg/score, pure and exact
-//  6. decide    against the published versions: unchanged, reopen required,
+//  3. raw        the raw/ listing with each export's ingest report, read once
+//  4. inputs     the month's Parquet partitions (only outputs of complete,
+//     current reports) and the newest roster
+//  5. sources    those inputs' reports, taken from step 3
+//  6. score      pkg/score, pure and exact
+//  7. readiness  pkg/readiness over steps 3-6 and the clock: not ready
+//     publishes nothing unless allowed with a reason
+//  8. decide     against the published versions: unchanged, reopen required,
 //     or publish v<N+1>
-//  7. render    scorecards, KPI lines, the payroll CSV and Parquet, in memory
-//  8. publish   every file with If-None-Match: *, the manifest last
-//  9. report    the close report, for people
+//  9. render     scorecards, KPI lines, the payroll CSV and Parquet, in memory
+//  10. publish   every file with If-None-Match: *, the manifest last, then
+//     the published-version marker
+//  11. report    the close report, for people
+//  12. notify    one event for the outcome (pkg/notify)
 //
 // A crash between any two steps leaves either nothing of the version or a
 // version directory without its manifest, which payroll ignores and the
@@ -260,9 +266,7 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
-	if err := j.sources(ctx, in); err != nil {
-		return nil, fmt.Errorf("closing %s: %w", month, err)
-	}
+	sources(in, raw)
 	res, err := score.Compute(score.Input{
 		Month: month, Policy: pol, Calendar: cal,
 		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations,

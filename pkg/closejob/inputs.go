@@ -14,7 +14,6 @@ import (
 	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/ingestreport"
 	"github.com/scorecard/scorecard/pkg/normalized"
-	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/policy"
 	"github.com/scorecard/scorecard/pkg/readiness"
@@ -336,26 +335,25 @@ func (in *inputs) addSourceKey(key string) {
 	in.lastKey, in.haveLastKey = key, true
 }
 
-// sources reads the ingest reports of the exports that fed the month: their
-// quarantine counts for the close report, and their keys and ETags for the
-// manifest.
-func (j *Job) sources(ctx context.Context, in *inputs) error {
+// sources takes, from the ingest reports the raw listing already read, the
+// reports of the exports that fed the month: their quarantine counts for the
+// close report, and their keys and ETags for the manifest.
+func sources(in *inputs, raw []readiness.Raw) {
+	reports := make(map[string]*ingestreport.Report, len(raw))
+	for _, r := range raw {
+		if r.Report != nil {
+			reports[r.Key] = r.Report
+		}
+	}
 	keys := make([]string, 0, len(in.sourceKeys))
 	for k := range in.sourceKeys {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, key := range keys {
-		data, err := objects.ReadOptional(ctx, j.Store, bucket.IngestReport(key))
-		if err != nil {
-			return err
-		}
-		if data == nil {
+		rep := reports[key]
+		if rep == nil {
 			continue
-		}
-		rep, err := ingestreport.Parse(data)
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", bucket.IngestReport(key), err)
 		}
 		in.sources = append(in.sources, payroll.SourceObject{Key: key, ETag: rep.ETag, VersionID: rep.VersionID, RowsRead: rep.RowsRead, Rejected: rep.Rejected})
 		if rep.Rejected > 0 {
@@ -365,5 +363,4 @@ func (j *Job) sources(ctx context.Context, in *inputs) error {
 	if in.quarantined == nil {
 		in.quarantined = []QuarantineLine{}
 	}
-	return nil
 }
