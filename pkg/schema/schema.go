@@ -231,6 +231,61 @@ type KPIScore struct {
 	Explanation string `parquet:"explanation"`
 }
 
+// Evidence item kinds (Evidence.Item).
+const (
+	EvidenceTicket     = "ticket"     // an evaluated ticket (on_time)
+	EvidenceResponse   = "response"   // a counted survey response (satisfaction)
+	EvidenceComplaint  = "complaint"  // a decided complaint (complaint_success)
+	EvidenceRecord     = "record"     // an evaluation record (exam, incidents, ...)
+	EvidenceAdjustment = "adjustment" // an applied adjustment (spec §10)
+)
+
+// Evidence is one item that counted toward one KPI of one employee's card
+// (table `scorecard_evidence`, under scorecards/evidence/month=YYYY-MM/,
+// spec §9). The scorer emits the rows as it scores; summing them gives each
+// KPI's numerator and sample size. No customer name, phone or customer id
+// is ever a field here; Note holds free text already masked (spec §12).
+type Evidence struct {
+	EmployeeID string `parquet:"employee_id"`
+	Version    int32  `parquet:"version"`
+	KPI        string `parquet:"kpi"`
+	// Item is one of the Evidence* kinds above.
+	Item string `parquet:"item"`
+	// ItemID names the item: the ticket id, response id, record's
+	// source key and row, or adjustment id.
+	ItemID     string  `parquet:"item_id"`
+	TicketID   *string `parquet:"ticket_id,optional"`
+	ResponseID *string `parquet:"response_id,optional"`
+	Category   *string `parquet:"category,optional"`
+	// CreatedAt, Deadline and ResolvedAt are a ticket's (on_time,
+	// complaint_success); SubmittedAt a response's.
+	CreatedAt   *time.Time `parquet:"created_at,timestamp(millisecond),optional"`
+	Deadline    *time.Time `parquet:"deadline,timestamp(millisecond),optional"`
+	ResolvedAt  *time.Time `parquet:"resolved_at,timestamp(millisecond),optional"`
+	SubmittedAt *time.Time `parquet:"submitted_at,timestamp(millisecond),optional"`
+	// Met is whether the item counts for the KPI: on time, satisfied,
+	// complaint success. Null for records and adjustments.
+	Met *bool `parquet:"met,optional"`
+	// Rating is a response's 1-5 rating.
+	Rating *int32 `parquet:"rating,optional"`
+	// ViaTicket: a response credited through its ticket's assignee rather
+	// than its own employee_id.
+	ViaTicket bool `parquet:"via_ticket"`
+	// Outcome is a complaint's outcome (OutcomeSuccess, OutcomeFailure).
+	Outcome *string `parquet:"outcome,optional"`
+	// RecordKind and ValueMicro are an evaluation record's kind and value ×10^4.
+	RecordKind *string `parquet:"record_kind,optional"`
+	ValueMicro *int64  `parquet:"value,decimal(4:18),optional"`
+	// Note is a record's note or a response's comment, masked.
+	Note *string `parquet:"note,optional"`
+	// AdjustmentID and Reason name the adjustment that changed this item
+	// (or, for Item == EvidenceAdjustment, the adjustment itself).
+	AdjustmentID *string `parquet:"adjustment_id,optional"`
+	Reason       *string `parquet:"reason,optional"`
+	// PointsMicro is, for a points adjustment, the points it added ×10^4.
+	PointsMicro *int64 `parquet:"points,decimal(4:18),optional"`
+}
+
 // PublishedVersion is the one row of scorecards/published/month=YYYY-MM/v<N>.parquet
 // (table `published_versions`): the close writes it right after the
 // version's manifest, so a version has it only once it is published. The
