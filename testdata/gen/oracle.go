@@ -150,7 +150,7 @@ type card struct {
 	// working days: the payout's proration (spec §11).
 	Employed, Working int64
 	Band              string
-	Lines      []string // the explanation, line by line
+	Lines             []string // the explanation, line by line
 }
 
 var kpis = []struct {
