@@ -2,19 +2,19 @@
 -- worked out from the normalized tickets the way the close works them out:
 --   first_response_within (15 minutes, the default): of the tickets created
 --     in the month, those first answered (first_response_at, else
---     resolved_at) within 15 minutes of creation;
---   resolved_count: tickets resolved in the month;
+--     resolved_at) within 15 minutes of creation,
+--   resolved_count: tickets resolved in the month,
 --   complaint_handling_rate: of the complaints created in the month, those
---     resolved with an outcome (success or failure) by the end of it;
+--     resolved with an outcome (success or failure) by the end of it,
 --   cost_per_employee: the sum of the costs of the tickets resolved in the
 --     month, with the four cost parts beside it (each summed where filled).
 -- Tickets: the partitions of the month and the 3 before it, de-duplicated by
--- ticket_id as the close does (latest updated_at, a missing one oldest; then
--- the latest upload, the greater key, the greater row); cancelled ones and
+-- ticket_id as the close does (latest updated_at, a missing one oldest, then
+-- the latest upload, the greater key, the greater row), cancelled ones and
 -- those without an assignee count nowhere. A complaint is is_complaint or
 -- complaint_type 'attitude'. Months are Asia/Shanghai calendar months.
 -- Rows: one per employee with a ticket created or resolved in the month,
--- sorted. The shares are rounded for display; the counts and sums are exact.
+-- sorted. The shares are rounded for display, the counts and sums are exact.
 -- Parameter :month is the month as a 'YYYY-MM' string literal.
 WITH arg AS (
   SELECT :month AS month
