@@ -44,6 +44,12 @@
 //	      satisfaction: {weight: 40}
 //	      on_time: {weight: 5}
 //	    drop: [communication]    # kpi ids removed for this role
+//	kinds: [{id: attendance, labels: [出勤率], unit: percent, range: [0, 100]}]
+//	proration: working_days      # or none
+//
+// kinds (custom evaluation record kinds), proration, and the KPI fields
+// kind (record_* metrics), minutes (first_response_within) and scope (team)
+// are the spec §11 extensions: see extensions.go and docs/policy.md.
 //
 // no_activity (spec §8) is for an employee with no ticket evaluated in M,
 // no survey credited in M and no evaluation record for M: their KPIs are
