@@ -68,7 +68,7 @@ type Report struct {
 	// and rows: the roster's performance_pay, kept apart from the roster
 	// analysts read. Their rows are the Outputs' rows, not counted again.
 	PayOutputs    []Output `json:"pay_outputs,omitempty"`
-	QuarantineKey   string   `json:"quarantine_key,omitempty"`
+	QuarantineKey string   `json:"quarantine_key,omitempty"`
 	// RemovedOutputs, of a removed export only, are the keys deleted with it.
 	RemovedOutputs []string `json:"removed_outputs,omitempty"`
 	// Warnings are problems that did not stop the ingest, e.g. a policy
