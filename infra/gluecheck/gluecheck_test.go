@@ -3,6 +3,7 @@ package gluecheck
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/schema"
 )
 
@@ -422,44 +424,97 @@ func FuzzParseTemplate(f *testing.F) {
 	})
 }
 
-// TestNoPayColumnOutsidePayroll: analysts read the scorecard tables
-// (AnalystPolicy grants scorecards/*), so neither their Glue tables nor the
-// Parquet files the close writes for them hold a pay column; pay lives only
-// in the payroll table under payroll/ (spec §12, issue 13 item 6).
+// TestNoPayColumnOutsidePayroll: analysts read every Glue table of the
+// template (AnalystPolicy grants normalized/* and scorecards/*), so neither
+// those tables nor the Parquet files behind them hold a pay column; pay
+// lives only in the payroll table under payroll/ and, for the roster's
+// performance_pay, in normalized/roster_pay/, which no Glue table reads
+// (spec §12, issue 13).
 func TestNoPayColumnOutsidePayroll(t *testing.T) {
 	_, tpl := readTemplate(t)
+	if problems := payProblems(tpl.Tables); len(problems) > 0 {
+		t.Error(strings.Join(problems, "\n"))
+	}
 	byName := map[string]Table{}
 	for _, tbl := range tpl.Tables {
 		byName[tbl.Name] = tbl
 	}
 	for _, spec := range tableSpecs {
-		if !strings.HasPrefix(spec.prefix, "scorecards/") {
-			continue
-		}
 		cols, err := HiveColumns(parquet.SchemaOf(spec.row))
 		if err != nil {
 			t.Fatal(err)
 		}
-		tbl, ok := byName[spec.name]
-		if !ok {
+		if _, ok := byName[spec.name]; !ok {
 			t.Fatalf("template.yaml has no Glue table %s", spec.name)
 		}
-		for what, cs := range map[string][]Column{"Parquet schema": cols, "Glue table": tbl.Columns} {
-			for _, c := range cs {
-				if slices.Contains(schema.PayColumns, c.Name) {
-					t.Errorf("%s %s has the pay column %s", spec.name, what, c.Name)
-				}
+		for _, c := range cols {
+			if slices.Contains(schema.PayColumns, c.Name) {
+				t.Errorf("%s Parquet schema has the pay column %s", spec.name, c.Name)
 			}
 		}
 	}
-	// The payroll table keeps every one of them.
-	cols, err := HiveColumns(parquet.SchemaOf(schema.PayrollRow{}))
+	// The pay the roster sheds is in its pay table, which has no Glue table.
+	cols, err := HiveColumns(parquet.SchemaOf(schema.RosterPay{}))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(cols, func(c Column) bool { return c.Name == "performance_pay" }) {
+		t.Error("the roster_pay table has no performance_pay column")
+	}
+	// The payroll table keeps every one of them.
+	if cols, err = HiveColumns(parquet.SchemaOf(schema.PayrollRow{})); err != nil {
 		t.Fatal(err)
 	}
 	for _, pay := range schema.PayColumns {
 		if !slices.ContainsFunc(cols, func(c Column) bool { return c.Name == pay }) {
 			t.Errorf("the payroll table has no %s column", pay)
 		}
+	}
+}
+
+// payProblems lists every Glue table that holds a pay column or reads the
+// roster's pay prefix: analysts can read every table of the database.
+func payProblems(tables map[string]Table) []string {
+	var problems []string
+	for _, tbl := range tables {
+		for _, c := range tbl.Columns {
+			if slices.Contains(schema.PayColumns, c.Name) {
+				problems = append(problems, fmt.Sprintf("Glue table %s has the pay column %s", tbl.Name, c.Name))
+			}
+		}
+		for _, v := range append([]Value{tbl.Location}, tbl.Parameters["storage.location.template"]) {
+			if strings.Contains(v.Text, "/"+bucket.NormalizedTable(bucket.TableRosterPay)) {
+				problems = append(problems, fmt.Sprintf("Glue table %s reads %s, the roster's pay", tbl.Name, v.Text))
+			}
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+// TestPayProblemsAreCaught: a pay column put back into the roster's Glue
+// table, or a table over roster_pay, is reported.
+func TestPayProblemsAreCaught(t *testing.T) {
+	_, tpl := readTemplate(t)
+	for name, mutate := range map[string]func(map[string]Table){
+		"performance_pay in roster": func(ts map[string]Table) {
+			for id, tb := range ts {
+				if tb.Name == "roster" {
+					tb.Columns = append(slices.Clone(tb.Columns), Column{Name: "performance_pay", Type: "decimal(18,2)"})
+					ts[id] = tb
+				}
+			}
+		},
+		"a roster_pay table": func(ts map[string]Table) {
+			ts["RosterPayTable"] = Table{Name: "roster_pay", Location: Value{"!Sub", "s3://${DataBucket}/normalized/roster_pay/"}}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := maps.Clone(tpl.Tables)
+			mutate(ts)
+			if problems := payProblems(ts); len(problems) != 1 {
+				t.Errorf("want 1 problem, got %q", problems)
+			}
+		})
 	}
 }

@@ -46,6 +46,8 @@ var seeded = []string{
 	"reports/close/month=2026-09/v1.json",
 	"scorecards/kpis/month=2026-09/v1.parquet",
 	"scorecards/published/month=2026-09/v1.parquet",
+	"normalized/roster/month=2026-09/raw-roster-r.csv.parquet",
+	"normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet",
 }
 
 // ops: every role's grants (allowed) and what it must not do (denied).
@@ -62,6 +64,10 @@ var ops = []op{
 	{"ingest", "put", "reports/ingest/raw/crm/new.csv.json", true},
 	{"ingest", "delete", "reports/ingest/raw/crm/new.csv.json", true},
 	{"ingest", "list", "raw/", true},
+	// ... the roster's pay apart (spec section 12), which it writes, never reads.
+	{"ingest", "put", "normalized/roster_pay/month=2026-09/new.parquet", true},
+	{"ingest", "delete", "normalized/roster_pay/month=2026-09/new.parquet", true},
+	{"ingest", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
 	{"ingest", "put", "payroll/month=2026-09/v2/salary_multipliers.csv", false},
 	{"ingest", "put", "payroll/month=2026-09/v1/approval.json", false},
 	{"ingest", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", false},
@@ -91,6 +97,10 @@ var ops = []op{
 	{"close", "put", "raw/crm/forged.csv", false},
 	{"close", "put", "config/policy.yaml", false},
 	{"close", "get", "raw/crm/tickets.csv", false},
+	// The close alone reads the roster's pay; it never writes it.
+	{"close", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", true},
+	{"close", "put", "normalized/roster_pay/month=2026-09/forged.parquet", false},
+	{"close", "delete", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
 
 	// The readiness check reads the close's inputs, lists raw/, and writes
 	// its own reports only.
@@ -98,6 +108,8 @@ var ops = []op{
 	{"readiness", "get", "config/mapping.yaml", true},
 	{"readiness", "get", "reports/ingest/raw/crm/tickets.csv.json", true},
 	{"readiness", "list", "raw/", true},
+	{"readiness", "get", "normalized/roster/month=2026-09/raw-roster-r.csv.parquet", true},
+	{"readiness", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
 	{"readiness", "list", "reports/ingest/", true},
 	{"readiness", "put", "reports/readiness/month=2026-09/2026-09-25T01:00:00Z.json", true},
 	{"readiness", "get", "raw/crm/tickets.csv", false},
@@ -124,6 +136,7 @@ var ops = []op{
 	{"payroll", "get", "raw/crm/tickets.csv", false},
 	{"payroll", "get", "scorecards/employees/month=2026-09/v1.parquet", true}, // verify checks the manifest's outputs
 	{"payroll", "list", "raw/", false},
+	{"payroll", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
 
 	// The approver reads payroll/ and writes approvals only.
 	{"approver", "get", "payroll/month=2026-09/v1/manifest.json", true},
@@ -169,6 +182,10 @@ var ops = []op{
 	{"analyst", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", true},
 	{"analyst", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
 	{"analyst", "list", "scorecards/", true},
+	// The roster, without pay, is a table; its pay is not (spec section 12).
+	{"analyst", "get", "normalized/roster/month=2026-09/raw-roster-r.csv.parquet", true},
+	{"analyst", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
+	{"analyst", "put", "normalized/roster_pay/month=2026-09/forged.parquet", false},
 	{"analyst", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", false},
 	{"analyst", "get", "payroll/month=2026-09/v1/manifest.json", false},
 	// The latest_* views read published_versions.

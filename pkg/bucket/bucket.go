@@ -58,6 +58,10 @@ const (
 	TableEvaluations = "evaluations"
 	TableRoster      = "roster"
 	TableAdjustments = "adjustments"
+	// TableRosterPay holds the roster's performance_pay apart from the
+	// roster (spec §12: no pay where analysts read): written and deleted by
+	// the ingest only, read by the close only, no Glue table.
+	TableRosterPay = "roster_pay"
 )
 
 // Names of the files inside a payroll version directory.

@@ -87,7 +87,7 @@ func completeOutputs(raw []readiness.Raw) map[string]bool {
 		if rep == nil || rep.Status != ingestreport.StatusOK || rep.ETag != r.ETag {
 			continue
 		}
-		for _, o := range rep.Outputs {
+		for _, o := range rep.Published() { // a roster's pay files too
 			keys[o.Key] = true
 		}
 	}
@@ -119,11 +119,22 @@ func listParquet(ctx context.Context, s Store, prefix string) ([]store.Object, e
 }
 
 // readRoster reads every roster partition and keeps the rows of the newest
-// roster upload (spec §3.4).
+// roster upload (spec §3.4), with their pay joined back from that upload's
+// pay file (see readRosterPay).
 func readRoster(ctx context.Context, s Store, in *inputs, work string) error {
 	objs, err := listParquet(ctx, s, bucket.NormalizedTable(bucket.TableRoster))
 	if err != nil {
 		return err
+	}
+	payObjs, err := listParquet(ctx, s, bucket.NormalizedTable(bucket.TableRosterPay))
+	if err != nil {
+		return err
+	}
+	pays := map[string]store.Object{}
+	for _, o := range payObjs {
+		if in.keep(o) {
+			pays[o.Key] = o
+		}
 	}
 	type upload struct {
 		at  time.Time
@@ -157,10 +168,71 @@ func readRoster(ctx context.Context, s Store, in *inputs, work string) error {
 	if newestRows == nil {
 		return nil
 	}
+	payObj, err := readRosterPay(ctx, s, work, newestObj.Key, newest.key, newestRows, pays)
+	if err != nil {
+		return err
+	}
 	in.roster, in.haveRoster = newestRows, true
 	in.sourceKeys[newest.key] = true
-	in.objects = append(in.objects, payroll.InputObject{Key: newestObj.Key, ETag: newestObj.ETag, Rows: int64(len(newestRows))})
+	in.objects = append(in.objects,
+		payroll.InputObject{Key: newestObj.Key, ETag: newestObj.ETag, Rows: int64(len(newestRows))},
+		payroll.InputObject{Key: payObj.Key, ETag: payObj.ETag, Rows: int64(len(newestRows))})
 	return nil
+}
+
+// readRosterPay sets the PerformancePayFen of the roster rows read from
+// rosterKey (rows of the raw object rawKey) from the pay file the same
+// ingest wrote beside it (normalized/roster_pay/, same month and raw key):
+// the pay of exactly these rows, from the same raw object version, since
+// both files are outputs of the one ok report the close trusts (pays holds
+// only such outputs). Each row is matched on (source_key, source_row,
+// employee_id); a pay file that is missing or that does not pair one to one
+// with the rows stops the close, rather than paying from a guess.
+func readRosterPay(ctx context.Context, s Store, work, rosterKey, rawKey string, rows []schema.Employee, pays map[string]store.Object) (store.Object, error) {
+	k, ok := bucket.ParseNormalized(rosterKey)
+	if !ok {
+		return store.Object{}, fmt.Errorf("reading the roster: %s is not a normalized key", rosterKey)
+	}
+	payKey := bucket.Normalized(bucket.TableRosterPay, k.Month, rawKey)
+	o, ok := pays[payKey]
+	if !ok {
+		return store.Object{}, fmt.Errorf("reading the roster %s: its pay file %s is not an output of the roster's ingest report (an ingest from before pay was kept apart: ingest %s again)", rosterKey, payKey, rawKey)
+	}
+	byRow := make(map[int64]int, len(rows))
+	for i, e := range rows {
+		if e.SourceKey != rawKey {
+			return store.Object{}, fmt.Errorf("reading the roster %s: row %d comes from %s, not %s", rosterKey, e.SourceRow, e.SourceKey, rawKey)
+		}
+		if _, dup := byRow[e.SourceRow]; dup {
+			return store.Object{}, fmt.Errorf("reading the roster %s: source row %d appears twice", rosterKey, e.SourceRow)
+		}
+		byRow[e.SourceRow] = i
+	}
+	paid := make([]bool, len(rows))
+	if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
+		var n int64
+		err := normalized.Read(r, size, func(batch []schema.RosterPay) error {
+			for _, p := range batch {
+				n++
+				i, ok := byRow[p.SourceRow]
+				if !ok || p.SourceKey != rawKey || p.EmployeeID != rows[i].EmployeeID || paid[i] {
+					return fmt.Errorf("pay row for %s (source row %d of %s) matches no roster row", p.EmployeeID, p.SourceRow, p.SourceKey)
+				}
+				paid[i] = true
+				rows[i].PerformancePayFen = p.PerformancePayFen
+			}
+			return nil
+		})
+		return n, err
+	}); err != nil {
+		return store.Object{}, err
+	}
+	for i, ok := range paid {
+		if !ok {
+			return store.Object{}, fmt.Errorf("reading %s: no pay row for roster row %d (%s) of %s", payKey, rows[i].SourceRow, rows[i].EmployeeID, rosterKey)
+		}
+	}
+	return o, nil
 }
 
 // readPartition reads every Parquet object of one table partition with

@@ -63,6 +63,18 @@ func TestCrashBetweenAnyTwoStepsThenRerun(t *testing.T) {
 			require.NoError(t, os.Remove(filepath.Join(dir, filepath.FromSlash(crmKey))))
 			return []string{crmKey}
 		}},
+		// The roster writes two files a month (roster, then its pay):
+		// a crash between them, and stale pay of a re-upload or removal.
+		{"roster re-uploaded in a later month", func(t *testing.T, dir string, st store.Store) []string {
+			sampletest.IngestAll(t, st)
+			reuploadRoster(t, dir)
+			return []string{rosterKey}
+		}},
+		{"raw roster deleted", func(t *testing.T, dir string, st store.Store) []string {
+			sampletest.IngestAll(t, st)
+			require.NoError(t, os.Remove(filepath.Join(dir, filepath.FromSlash(rosterKey))))
+			return []string{rosterKey}
+		}},
 	}
 	deliver := func(ctx context.Context, in *ingestjob.Job, keys []string) error {
 		for _, k := range keys {

@@ -12,8 +12,10 @@
 //     quarantine file; an object re-uploaded since the head fails the run
 //     with store.ErrChanged, nothing published, so the retry redoes it
 //  6. count      rows read = accepted + rejected, or stop
-//  7. publish    the Parquet files, then delete the files of an earlier
-//     version of the object that this one did not rewrite
+//  7. publish    the Parquet files (a roster's pay files, under
+//     normalized/roster_pay/, after its roster files), then delete the
+//     files of an earlier version of the object that this one did not
+//     rewrite
 //  8. quarantine the rejected rows, or delete a stale quarantine file
 //  9. report     written last: it marks the object done
 //
@@ -49,6 +51,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/ingest"
 	"github.com/scorecard/scorecard/pkg/ingestreport"
+	"github.com/scorecard/scorecard/pkg/normalized"
 	"github.com/scorecard/scorecard/pkg/objects"
 	"github.com/scorecard/scorecard/pkg/policy"
 	"github.com/scorecard/scorecard/pkg/s3event"
@@ -162,7 +165,7 @@ func (j *Job) Run(ctx context.Context, key string) (*ingestreport.Report, error)
 	if err := j.publish(ctx, rep, res); err != nil {
 		return nil, err
 	}
-	if err := j.removeStale(ctx, prev, rep.Outputs); err != nil {
+	if err := j.removeStale(ctx, prev, rep.Published()); err != nil {
 		return nil, err
 	}
 	if err := j.quarantine(ctx, rep, prev, q); err != nil {
@@ -328,22 +331,38 @@ func (j *Job) failed(ctx context.Context, rep, prev *ingestreport.Report, fe *in
 	return rep, fmt.Errorf("ingesting %s: %w", rep.SourceKey, err)
 }
 
-// publish uploads the Parquet files, in month order.
+// publish uploads the Parquet files, in month order, then the pay files
+// of a source with a pay table (the roster's performance_pay, spec §12).
 func (j *Job) publish(ctx context.Context, rep *ingestreport.Report, res source.Result) error {
 	src, _ := source.Of(rep.SourceKey)
 	rep.Dataset = src.Table
-	for _, f := range res.Files {
-		m, err := calendar.ParseMonth(f.Month)
-		if err != nil {
-			return fmt.Errorf("ingesting %s: %w", rep.SourceKey, err)
+	var err error
+	if rep.Outputs, err = j.upload(ctx, rep.SourceKey, src.Table, res.Files); err != nil {
+		return err
+	}
+	if src.PayTable != "" {
+		if rep.PayOutputs, err = j.upload(ctx, rep.SourceKey, src.PayTable, res.Pay); err != nil {
+			return err
 		}
-		k := bucket.Normalized(src.Table, m, rep.SourceKey)
-		if err := objects.PutFile(ctx, j.Store, k, f.Path); err != nil {
-			return fmt.Errorf("ingesting %s: %w", rep.SourceKey, err)
-		}
-		rep.Outputs = append(rep.Outputs, ingestreport.Output{Key: k, Month: f.Month, Rows: f.Rows, SHA256: f.SHA256})
 	}
 	return nil
+}
+
+// upload puts the files of one table, each under its month's key.
+func (j *Job) upload(ctx context.Context, rawKey, table string, files []normalized.File) ([]ingestreport.Output, error) {
+	outs := []ingestreport.Output{}
+	for _, f := range files {
+		m, err := calendar.ParseMonth(f.Month)
+		if err != nil {
+			return nil, fmt.Errorf("ingesting %s: %w", rawKey, err)
+		}
+		k := bucket.Normalized(table, m, rawKey)
+		if err := objects.PutFile(ctx, j.Store, k, f.Path); err != nil {
+			return nil, fmt.Errorf("ingesting %s: %w", rawKey, err)
+		}
+		outs = append(outs, ingestreport.Output{Key: k, Month: f.Month, Rows: f.Rows, SHA256: f.SHA256})
+	}
+	return outs, nil
 }
 
 // removeStale deletes Parquet files published for an earlier version of the
@@ -356,7 +375,7 @@ func (j *Job) removeStale(ctx context.Context, prev *ingestreport.Report, now []
 	for _, o := range now {
 		keep[o.Key] = true
 	}
-	for _, o := range prev.Outputs {
+	for _, o := range prev.Published() {
 		if keep[o.Key] {
 			continue
 		}
@@ -453,7 +472,7 @@ func (j *Job) Removed(ctx context.Context) ([]string, error) {
 }
 
 // Remove handles the deletion of the raw object key (an ObjectRemoved
-// event): its Parquet files and quarantine are deleted and its report
+// event): its Parquet files (a roster's pay files too) and quarantine are deleted and its report
 // replaced by one with status removed listing them. If the object exists
 // again (re-uploaded after the delete), it is ingested instead: events
 // may arrive out of order. Idempotent: a redelivery rewrites the same bytes.
@@ -489,7 +508,7 @@ func (j *Job) remove(ctx context.Context, key string) (*ingestreport.Report, err
 		return prev, nil
 	}
 	deleted := []string{}
-	for _, o := range prev.Outputs {
+	for _, o := range prev.Published() {
 		deleted = append(deleted, o.Key)
 	}
 	if prev.QuarantineKey != "" {

@@ -9,7 +9,7 @@
 // rows_not_ingested counts the data rows the reader got through before the
 // error (rows of a file that was not ingested, neither accepted nor
 // rejected). A removed export (status removed) has no counts and no outputs:
-// removed_outputs lists the normalized and quarantine files deleted with it,
+// removed_outputs lists the normalized (pay files included) and quarantine files deleted with it,
 // and etag, version_id and size are those of the version that was removed.
 //
 // It imports only the standard library: the close must be able to read a
@@ -63,7 +63,12 @@ type Report struct {
 	RowsNotIngested int64    `json:"rows_not_ingested,omitempty"`
 	CustomerKeyed   bool     `json:"customer_id_hashed"`
 	Outputs         []Output `json:"outputs"`
-	QuarantineKey   string   `json:"quarantine_key,omitempty"`
+	// PayOutputs, of a roster only, are the files of its pay table
+	// (normalized/roster_pay/), one per file of Outputs with the same month
+	// and rows: the roster's performance_pay, kept apart from the roster
+	// analysts read. Their rows are the Outputs' rows, not counted again.
+	PayOutputs    []Output `json:"pay_outputs,omitempty"`
+	QuarantineKey string   `json:"quarantine_key,omitempty"`
 	// RemovedOutputs, of a removed export only, are the keys deleted with it.
 	RemovedOutputs []string `json:"removed_outputs,omitempty"`
 	// Warnings are problems that did not stop the ingest, e.g. a policy
@@ -83,6 +88,13 @@ type Output struct {
 	Month  string `json:"month"`
 	Rows   int64  `json:"rows"`
 	SHA256 string `json:"sha256"`
+}
+
+// Published lists every Parquet file the report's ingest published: the
+// Outputs, then the PayOutputs. A re-upload or removal deletes these.
+func (r *Report) Published() []Output {
+	all := make([]Output, 0, len(r.Outputs)+len(r.PayOutputs))
+	return append(append(all, r.Outputs...), r.PayOutputs...)
 }
 
 // Row is one line of quarantine/<source key>.rejected.jsonl.

@@ -1,6 +1,7 @@
 // Package schema owns the rows the pipeline stores as Parquet: the four
-// normalized datasets (tickets, surveys, evaluations, roster), the two
-// scorecard tables and the payroll table, and the DATE helpers their
+// normalized datasets (tickets, surveys, evaluations, roster), the
+// roster's pay apart from it (roster_pay, touched only by the ingest and
+// the close), the scorecard tables and the payroll table, and the DATE helpers their
 // columns need. It holds types and tags only, no logic that reads or
 // computes them (a payout, for one, is computed by pkg/score).
 //
@@ -36,6 +37,8 @@ const (
 	DatasetSurveys     = "surveys"
 	DatasetEvaluations = "evaluations"
 	DatasetRoster      = "roster"
+	// DatasetRosterPay is the roster's pay, apart: see RosterPay.
+	DatasetRosterPay = "roster_pay"
 )
 
 // Lineage is carried by every normalized row.
@@ -154,11 +157,30 @@ type Employee struct {
 	Name       *string `parquet:"name,optional"`
 	Team       *string `parquet:"team,optional"`
 	Role       *string `parquet:"role,optional"`
-	// PerformancePayFen is the monthly performance-pay base in fen (DECIMAL(18,2) yuan).
-	PerformancePayFen *int64 `parquet:"performance_pay,decimal(2:18),optional"`
+	// PerformancePayFen is the monthly performance-pay base in fen. It is
+	// carried in memory only, from the roster reader to the scorer: its
+	// `parquet:"-"` tag keeps it out of the roster table, which analysts
+	// read (spec §12). The ingest stores it in RosterPay, under
+	// normalized/roster_pay/, and the close joins it back.
+	PerformancePayFen *int64 `parquet:"-"`
 	// HiredAt and LeftAt are DATE: days since 1970-01-01 (see DateOf, DayNumber).
 	HiredAt *int32 `parquet:"hired_at,date,optional"`
 	LeftAt  *int32 `parquet:"left_at,date,optional"`
+	Lineage
+}
+
+// RosterPay is the pay of one roster row (table `roster_pay`, under
+// normalized/roster_pay/month=YYYY-MM/, the same key as the roster file of
+// the same upload but for the table). The ingest writes one RosterPay per
+// Employee it stores, in the same order and with the same lineage, so the
+// close joins them back on (source_key, source_row, employee_id): the pay
+// of exactly the roster rows it read, from the same raw object version.
+// No Glue table reads it, and analysts are denied its prefix.
+type RosterPay struct {
+	EmployeeID string `parquet:"employee_id"`
+	// PerformancePayFen is the monthly performance-pay base in fen
+	// (DECIMAL(18,2) yuan); null when the roster cell was empty.
+	PerformancePayFen *int64 `parquet:"performance_pay,decimal(2:18),optional"`
 	Lineage
 }
 
@@ -337,9 +359,10 @@ type PayrollRow struct {
 
 // PayColumns are the columns that hold pay or what pay is computed with:
 // they are stored only in PayrollRow (payroll/), never in a table analysts
-// read (spec §12). The roster's performance_pay is the input the close
-// reads, under normalized/roster/ (see docs/security.md).
-var PayColumns = []string{"multiplier", "performance_pay", "payout", "employed_days", "working_days"}
+// read (spec §12). The roster's performance_pay, the input the close
+// multiplies, is stored only in RosterPay (normalized/roster_pay/), which
+// only the ingest writes and only the close reads (see docs/security.md).
+var PayColumns = []string{"multiplier", "performance_pay", "payout"}
 
 // PayrollCSVHeader is the header of salary_multipliers.csv, in order.
 var PayrollCSVHeader = []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout", "employed_days", "working_days"}

@@ -1,7 +1,9 @@
 // Package source is the table of the exports the pipeline reads: for each
 // folder under raw/ it names the reader (pkg/ingest), the row type
 // (pkg/schema), the Parquet table it lands in, how a row's month partition
-// is chosen and the within-file de-duplication rule. Adding a source is one
+// is chosen and the within-file de-duplication rule; for the roster, the
+// pay table its performance_pay is split off to (spec §12: the roster
+// analysts read holds no pay). Adding a source is one
 // entry in All plus its reader; nothing else switches on the kind of export.
 //
 // Normalize runs one export through its entry: bytes → records → validated
@@ -33,6 +35,9 @@ type Source struct {
 	Partition string
 	// Dedup says, in words, what happens to rows repeating a key in one file.
 	Dedup string
+	// PayTable, of the roster only, is the table its pay lands in
+	// (bucket.TableRosterPay), apart from Table, which analysts read.
+	PayTable string
 
 	normalize func(r io.Reader, opt Options, rej Rejecter) (Result, error)
 }
@@ -44,22 +49,27 @@ var All = []Source{
 		"the month of created_at",
 		"a repeated ticket_id keeps the last row; earlier rows are rejected as duplicate_ticket_id",
 		ingest.ReadTickets, func(t *schema.Ticket, o Options) string { return o.monthOf(t.CreatedAt) },
-		func(t *schema.Ticket) int64 { return t.SourceRow }, newTicketDedup),
+		func(t *schema.Ticket) int64 { return t.SourceRow }, newTicketDedup, "", nil),
 	define(ingest.SourceSurvey, bucket.TableSurveys,
 		"the month of submitted_at",
 		"none at ingest: rows repeating a response_id are kept and collapse in the close",
 		ingest.ReadSurveys, func(s *schema.Survey, o Options) string { return o.monthOf(s.SubmittedAt) },
-		func(s *schema.Survey) int64 { return s.SourceRow }, nil),
+		func(s *schema.Survey) int64 { return s.SourceRow }, nil, "", nil),
 	define(ingest.SourceEvaluations, bucket.TableEvaluations,
 		"the record's month column",
 		"none: every record counts",
 		ingest.ReadEvaluations, func(e *schema.Evaluation, _ Options) string { return e.Month },
-		func(e *schema.Evaluation) int64 { return e.SourceRow }, nil),
+		func(e *schema.Evaluation) int64 { return e.SourceRow }, nil, "", nil),
 	define(ingest.SourceRoster, bucket.TableRoster,
 		"the month the roster was uploaded",
 		"none: the newest roster upload is the roster",
 		ingest.ReadRoster, func(_ *schema.Employee, o Options) string { return o.monthOf(o.Read.UploadedAt) },
-		func(e *schema.Employee) int64 { return e.SourceRow }, nil),
+		func(e *schema.Employee) int64 { return e.SourceRow }, nil, bucket.TableRosterPay, rosterPay),
+}
+
+// rosterPay is the pay of one roster row, with its lineage.
+func rosterPay(e *schema.Employee) schema.RosterPay {
+	return schema.RosterPay{EmployeeID: e.EmployeeID, PerformancePayFen: e.PerformancePayFen, Lineage: e.Lineage}
 }
 
 // Of returns the source of a raw key (raw/<name>/…).
@@ -108,6 +118,9 @@ type Rejecter interface {
 type Result struct {
 	// Files are the verified local Parquet files, one per month, sorted by month.
 	Files []normalized.File
+	// Pay, of a source with a PayTable, are its pay files: one per file of
+	// Files, same month and rows, the rows in the same order (verified).
+	Pay []normalized.File
 	// Info describes the export (format, encoding, mapping, rows read).
 	Info ingest.FileInfo
 }
@@ -132,15 +145,24 @@ type dedup[T any] interface {
 	resolve(files []normalized.File, opt normalized.Options) ([]normalized.File, []*ingest.RowError, error)
 }
 
+// define makes a source. With a payTable, every accepted row's pay (pay)
+// goes to a file of that table of the row's month, in the row's order, and
+// the row itself is stored without it (its pay fields are `parquet:"-"`);
+// a source with a pay table has no within-file de-duplication (the losers
+// would have to leave both files).
 func define[T any](
 	kind ingest.Source, table, partition, dedupRule string,
 	read func(io.Reader, ingest.Options, func(*T) error, func(*ingest.RowError) error) (ingest.FileInfo, error),
 	month func(*T, Options) string,
 	row func(*T) int64,
 	newDedup func() dedup[T],
+	payTable string, pay func(*T) schema.RosterPay,
 ) Source {
+	if (payTable == "") != (pay == nil) || (pay != nil && newDedup != nil) {
+		panic("source " + string(kind) + ": a pay table needs its pay function and no de-duplication")
+	}
 	return Source{
-		Name: string(kind), Table: table, Partition: partition, Dedup: dedupRule,
+		Name: string(kind), Table: table, Partition: partition, Dedup: dedupRule, PayTable: payTable,
 		normalize: func(r io.Reader, opt Options, rej Rejecter) (Result, error) {
 			nopt := normalized.Options{Dir: opt.Dir}
 			w := normalized.NewAsyncWriter[T](nopt, func(t *T) string { return month(t, opt) })
@@ -149,40 +171,93 @@ func define[T any](
 				d = newDedup()
 				w.OnWrite(d.seen) // in the encoder's goroutine
 			}
+			var pw *normalized.Writer[schema.RosterPay]
+			var payMonth string // the month of the row being written
+			if pay != nil {
+				pw = normalized.NewWriter[schema.RosterPay](nopt, func(*schema.RosterPay) string { return payMonth })
+			}
+			abort := func() {
+				w.Abort()
+				if pw != nil {
+					pw.Abort()
+				}
+			}
 			info, err := read(r, opt.Read, func(t *T) error {
-				return outOfRange(rej, w.Write(t), row(t))
+				werr := w.Write(t)
+				if werr == nil && pw != nil { // only a row the writer took
+					payMonth = month(t, opt)
+					p := pay(t)
+					if err := pw.Write(&p); err != nil {
+						return err
+					}
+				}
+				return outOfRange(rej, werr, row(t))
 			}, rej.Reject)
 			if err != nil {
-				w.Abort()
+				abort()
 				return Result{Info: info}, err
+			}
+			var payFiles []normalized.File
+			if pw != nil {
+				if payFiles, err = pw.Close(); err != nil {
+					w.Abort()
+					return Result{Info: info}, err
+				}
 			}
 			files, err := w.Close()
 			if err != nil {
+				normalized.RemoveFiles(payFiles)
+				return Result{Info: info}, err
+			}
+			fail := func(err error) (Result, error) {
+				normalized.RemoveFiles(files)
+				normalized.RemoveFiles(payFiles)
 				return Result{Info: info}, err
 			}
 			if d != nil {
 				var losers []*ingest.RowError
 				files, losers, err = d.resolve(files, nopt)
 				if err != nil {
-					normalized.RemoveFiles(files)
-					return Result{Info: info}, err
+					return fail(err)
 				}
 				for _, l := range losers {
 					if err := rej.Reject(l); err != nil {
-						normalized.RemoveFiles(files)
-						return Result{Info: info}, err
+						return fail(err)
 					}
 				}
 			}
 			for _, f := range files {
 				if err := normalized.Verify[T](f); err != nil {
-					normalized.RemoveFiles(files)
-					return Result{Info: info}, fmt.Errorf("verifying month %s: %w", f.Month, err)
+					return fail(fmt.Errorf("verifying month %s: %w", f.Month, err))
 				}
 			}
-			return Result{Files: files, Info: info}, nil
+			if pw != nil {
+				if err := samePartitions(files, payFiles); err != nil {
+					return fail(fmt.Errorf("splitting the pay of %s: %w", opt.Read.SourceKey, err))
+				}
+				for _, f := range payFiles {
+					if err := normalized.Verify[schema.RosterPay](f); err != nil {
+						return fail(fmt.Errorf("verifying the pay of month %s: %w", f.Month, err))
+					}
+				}
+			}
+			return Result{Files: files, Pay: payFiles, Info: info}, nil
 		},
 	}
+}
+
+// samePartitions checks that the pay files pair one to one with the row
+// files: same months, same row counts.
+func samePartitions(files, pay []normalized.File) error {
+	if len(files) != len(pay) {
+		return fmt.Errorf("%d row files but %d pay files", len(files), len(pay))
+	}
+	for i := range files {
+		if files[i].Month != pay[i].Month || files[i].Rows != pay[i].Rows {
+			return fmt.Errorf("month %s has %d rows but its pay file (month %s) %d", files[i].Month, files[i].Rows, pay[i].Month, pay[i].Rows)
+		}
+	}
+	return nil
 }
 
 // outOfRange turns a timestamp Parquet cannot hold (normalized.TimeRangeError)
