@@ -132,7 +132,8 @@ FROM (VALUES
 CREATE OR REPLACE VIEW tickets_dedup AS
 SELECT ticket_id, created_at, first_response_at, resolved_at, status,
        assignee_id, assignee_name, category, is_complaint, complaint_type,
-       complaint_outcome, reopened_count, cost, customer_key, channel,
+       complaint_outcome, reopened_count, cost, cost_labor, cost_material,
+       cost_transport, cost_warranty, customer_key, channel,
        updated_at, source_key, source_row, source_uploaded_at, month
 FROM (
   SELECT t.*,

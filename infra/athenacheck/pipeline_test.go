@@ -49,6 +49,7 @@ var sampleChecks = map[string]func(t *testing.T, db *sql.DB, cards []expectedCar
 	"employee_kpi_history.sql":     checkEmployeeKPIHistory,
 	"tickets_dedup.sql":            checkTicketsDedup,
 	"kpi_reference.sql":            checkKPIReferenceExpected,
+	"ticket_metrics.sql":           checkTicketMetrics,
 }
 
 func TestSampleQueries(t *testing.T) {

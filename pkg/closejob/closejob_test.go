@@ -347,7 +347,9 @@ func TestNoActivityInTheCloseReport(t *testing.T) {
 		name, policy, payroll, total string
 		rows                         int
 	}{
-		{"default policy: paid the base", "", "multiplier 1.00", "50460.00", 9},
+		// E1010 was hired on 09-10: 15 of September's 22 working days,
+		// 4000.00 × 1.00 × 15/22 = 2727.27 (proration, spec §11).
+		{"default policy: paid the base", "", "multiplier 1.00", "49187.27", 9},
 		{"exclude: left out of the payroll table", "  exclude: true\n", "excluded", "46460.00", 8},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -376,7 +378,7 @@ func TestNoActivityInTheCloseReport(t *testing.T) {
 
 			csvText := string(sampletest.Read(t, st, "payroll/month=2026-09/v1/salary_multipliers.csv"))
 			if tt.rows == 9 {
-				require.Contains(t, csvText, "\r\n2026-09,E1010,冯若曦,售后二组,,,1.00,4000.00,4000.00\r\n")
+				require.Contains(t, csvText, "\r\n2026-09,E1010,冯若曦,售后二组,,,1.00,4000.00,2727.27,15,22\r\n")
 			} else {
 				require.NotContains(t, csvText, "E1010")
 			}

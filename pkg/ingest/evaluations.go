@@ -76,12 +76,15 @@ func isIncident(kind string) bool {
 	return kind == schema.KindResponsibilityIncident || kind == schema.KindAttitudeComplaint || kind == schema.KindCommunicationError
 }
 
-type evaluationBuilder struct{ e schema.Evaluation }
+type evaluationBuilder struct {
+	e     schema.Evaluation
+	kinds []CustomKind
+}
 
 // ReadEvaluations reads internal evaluation records (spec §3.3), like
 // ReadTickets. The *schema.Evaluation passed to accept is reused.
 func ReadEvaluations(r io.Reader, opt Options, accept func(*schema.Evaluation) error, reject func(*RowError) error) (FileInfo, error) {
-	return readSource[schema.Evaluation](r, opt, &evaluationSpec, &evaluationBuilder{}, accept, reject)
+	return readSource[schema.Evaluation](r, opt, &evaluationSpec, &evaluationBuilder{kinds: opt.Kinds}, accept, reject)
 }
 
 func (b *evaluationBuilder) build(c *rowCtx) *schema.Evaluation {
@@ -105,12 +108,29 @@ func (b *evaluationBuilder) build(c *rowCtx) *schema.Evaluation {
 		c.fail(eKind, ReasonRequiredEmpty)
 		return nil
 	}
+	custom := (*CustomKind)(nil)
 	if e.Kind, ok = evaluationKind(c.enum(ks)); !ok {
-		c.fail(eKind, ReasonUnknownValue)
-		return nil
+		if custom = customKind(b.kinds, c.enum(ks)); custom == nil {
+			c.fail(eKind, ReasonUnknownValue)
+			return nil
+		}
+		e.Kind = custom.ID
 	}
 	vs := c.str(eValue)
 	switch {
+	case custom != nil && vs == "" && custom.Count:
+		e.ValueCenti = 100
+	case custom != nil && vs != "":
+		v, err := parseDecimal2(c.number(vs), false, "分", "%", "次")
+		if err != nil {
+			c.fail(eValue, ReasonBadNumber)
+			return nil
+		}
+		if (custom.MinCenti != nil && v < *custom.MinCenti) || (custom.MaxCenti != nil && v > *custom.MaxCenti) {
+			c.fail(eValue, ReasonOutOfRange)
+			return nil
+		}
+		e.ValueCenti = v
 	case vs == "" && isIncident(e.Kind):
 		e.ValueCenti = 100
 	case vs == "":
@@ -133,4 +153,40 @@ func (b *evaluationBuilder) build(c *rowCtx) *schema.Evaluation {
 		e.Note = &note
 	}
 	return e
+}
+
+// CustomKind is an evaluation kind declared in the policy (spec §11,
+// policy kinds), as the evaluations reader needs it: a cell equal to the id
+// (spaces or hyphens for underscores) or containing one of the labels
+// means this kind, after the built-in kinds of §3.3 were tried. The caller
+// (pkg/ingestjob) builds them from policy.Kinds, which reads only the kinds
+// of config/policy.yaml, leniently, so that a broken policy never stops an
+// ingest.
+type CustomKind struct {
+	ID     string
+	Labels []string
+	// MinCenti and MaxCenti bound the value ×100; nil: unbounded.
+	MinCenti, MaxCenti *int64
+	// Count: the kind counts occurrences (unit count), so an empty value
+	// is 1, as for incidents.
+	Count bool
+}
+
+// customKind returns the first declared kind the normalized cell n means,
+// or nil.
+func customKind(kinds []CustomKind, n string) *CustomKind {
+	code := strings.NewReplacer(" ", "_", "-", "_").Replace(n)
+	for i := range kinds {
+		if kinds[i].ID == code {
+			return &kinds[i]
+		}
+	}
+	for i := range kinds {
+		for _, l := range kinds[i].Labels {
+			if l = normalizeValue(l); l != "" && strings.Contains(n, l) {
+				return &kinds[i]
+			}
+		}
+	}
+	return nil
 }

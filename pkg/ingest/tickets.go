@@ -92,6 +92,7 @@ type ticketVals struct {
 	status, name, ctype, outcome, ckey, channel string
 	reopen                                      int32
 	cost                                        int64
+	parts                                       [4]int64
 }
 
 type ticketBuilder struct{ t schema.Ticket }
@@ -180,6 +181,9 @@ func (b *ticketBuilder) build(c *rowCtx) *schema.Ticket {
 	if t.CostFen, ok = b.cost(c, v); !ok {
 		return nil
 	}
+	if ok = b.costParts(c, t, v); !ok {
+		return nil
+	}
 	t.CustomerKey = c.customerKey(tCustomerID, &v.ckey)
 	t.Channel = c.optText(tChannel, &v.channel)
 	if t.UpdatedAt, ok = c.optTime(tUpdatedAt, &v.updated); !ok {
@@ -212,6 +216,24 @@ func (b *ticketBuilder) cost(c *rowCtx, v *ticketVals) (*int64, bool) {
 		total = &v.cost
 	}
 	return total, true
+}
+
+// costParts keeps the four cost parts as their own columns (spec §11),
+// whether or not the total came from them; a negative part is rejected
+// like a negative cost.
+func (b *ticketBuilder) costParts(c *rowCtx, t *schema.Ticket, v *ticketVals) bool {
+	dst := []**int64{&t.CostLaborFen, &t.CostMaterialFen, &t.CostTransportFen, &t.CostWarrantyFen}
+	for i, f := range []int{tCostLabor, tCostMaterial, tCostTransport, tCostWarranty} {
+		p, ok := c.optMoney(f, &v.parts[i])
+		if !ok {
+			return false
+		}
+		if p != nil && *p < 0 {
+			return c.fail(f, ReasonNegativeCost)
+		}
+		*dst[i] = p
+	}
+	return true
 }
 
 // rejectTicket records reason for field f and returns a nil ticket.

@@ -59,6 +59,9 @@ type Options struct {
 	// CustomerKeySecret is the HMAC-SHA256 key that turns customer_id into
 	// customer_key (hex). Nil leaves customer_key null.
 	CustomerKeySecret []byte
+	// Kinds are the evaluation kinds the policy declares (spec §11);
+	// nil: the built-in kinds of §3.3 only.
+	Kinds []CustomKind
 }
 
 // location returns the zone to read local timestamps in. Without tzdata on

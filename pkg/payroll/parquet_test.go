@@ -50,7 +50,7 @@ func TestParquetRoundTrip(t *testing.T) {
 		typ, _ := el.Type.Get()
 		assert.Equal(t, format.Int64, typ, "%s is backed by int64", el.Name)
 	}
-	assert.Equal(t, []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout", "version"}, names)
+	assert.Equal(t, []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout", "version", "employed_days", "working_days"}, names)
 
 	for _, rg := range f.Metadata().RowGroups {
 		for _, cc := range rg.Columns {

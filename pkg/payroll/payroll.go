@@ -61,6 +61,8 @@ func Rows(month string, version int32, cards []schema.Scorecard, excludeNoActivi
 			PerformancePayFen: clone(c.PerformancePayFen),
 			PayoutFen:         clone(c.PayoutFen),
 			Version:           version,
+			EmployedDays:      clone(c.EmployedDays),
+			WorkingDays:       clone(c.WorkingDays),
 		}
 		if err := checkPayout(c); err != nil {
 			return nil, fmt.Errorf("payroll row of %s: %w", c.EmployeeID, err)
@@ -71,8 +73,10 @@ func Rows(month string, version int32, cards []schema.Scorecard, excludeNoActivi
 	return rows, nil
 }
 
-// checkPayout reports whether c's PayoutFen is what score.Payout makes of
-// its performance pay and multiplier: nil exactly when the pay is nil.
+// checkPayout reports whether c's PayoutFen is what the pay rule
+// (score.ProratedPayout, score.Payout for a whole month) makes of its
+// performance pay, multiplier and proration days: nil exactly when the pay
+// is nil.
 func checkPayout(c schema.Scorecard) error {
 	switch {
 	case c.PerformancePayFen == nil && c.PayoutFen == nil:
@@ -80,15 +84,23 @@ func checkPayout(c schema.Scorecard) error {
 	case c.PerformancePayFen == nil:
 		return fmt.Errorf("scorecard %s has payout %s without performance pay", c.EmployeeID, FormatFen(*c.PayoutFen))
 	}
-	want, err := score.Payout(*c.PerformancePayFen, c.MultiplierCenti)
+	employed, working := int64(1), int64(1)
+	if c.EmployedDays != nil && c.WorkingDays != nil && *c.WorkingDays > 0 {
+		employed, working = int64(*c.EmployedDays), int64(*c.WorkingDays)
+	}
+	want, err := score.ProratedPayout(*c.PerformancePayFen, c.MultiplierCenti, employed, working)
 	switch {
 	case err != nil:
 		return fmt.Errorf("scorecard %s: %w", c.EmployeeID, err)
 	case c.PayoutFen == nil:
 		return fmt.Errorf("scorecard %s has performance pay %s but no payout (want %s)", c.EmployeeID, FormatFen(*c.PerformancePayFen), FormatFen(want))
 	case *c.PayoutFen != want:
-		return fmt.Errorf("scorecard %s has payout %s, the pay rule gives %s × %s = %s", c.EmployeeID,
-			FormatFen(*c.PayoutFen), FormatFen(*c.PerformancePayFen), FormatCenti(c.MultiplierCenti), FormatFen(want))
+		days := ""
+		if employed != working {
+			days = fmt.Sprintf(" × %d/%d working days", employed, working)
+		}
+		return fmt.Errorf("scorecard %s has payout %s, the pay rule gives %s × %s%s = %s", c.EmployeeID,
+			FormatFen(*c.PayoutFen), FormatFen(*c.PerformancePayFen), FormatCenti(c.MultiplierCenti), days, FormatFen(want))
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ type fileT struct {
 	Bands                []bandT    `yaml:"bands"`
 	Variants             []variant  `yaml:"variants"`
 	Readiness            readinessT `yaml:"readiness"`
+	Kinds                []kindT    `yaml:"kinds"`
+	Proration            *string    `yaml:"proration"`
 }
 
 type slaT struct {
@@ -60,6 +62,9 @@ type kpiT struct {
 	Deduction *deductionT `yaml:"deduction"`
 	Scale     *num        `yaml:"scale"`
 	WhenEmpty string      `yaml:"when_empty"`
+	Kind      string      `yaml:"kind"`
+	Minutes   *num        `yaml:"minutes"`
+	Scope     string      `yaml:"scope"`
 }
 
 type deductionT struct {
@@ -197,6 +202,11 @@ func (f *fileT) policy() (*Policy, problems) {
 		NoActivity: NoActivity{Multiplier: big.NewRat(defaultNoActivityMultiplier, 100)},
 	}
 	p.Readiness = f.Readiness.readiness(&ps)
+	p.Kinds = kindsOf(f.Kinds, &ps)
+	p.Proration = ProrationWorkingDays
+	if f.Proration != nil {
+		p.Proration = strings.TrimSpace(*f.Proration)
+	}
 	if f.NoActivity.Multiplier != nil {
 		p.NoActivity.Multiplier = f.NoActivity.Multiplier.rat(&ps, "no_activity.multiplier")
 	}
@@ -273,6 +283,9 @@ func (k kpiT) override(ps *problems, path string) KPIOverride {
 		Direction: Direction(strings.TrimSpace(k.Direction)),
 		Scale:     k.Scale.rat(ps, path+".scale"),
 		WhenEmpty: Empty(strings.TrimSpace(k.WhenEmpty)),
+		Kind:      strings.TrimSpace(k.Kind),
+		Minutes:   k.Minutes.rat(ps, path+".minutes"),
+		Scope:     Scope(strings.TrimSpace(k.Scope)),
 	}
 	if d := k.Deduction; d != nil {
 		o.Deduction = &Deduction{

@@ -53,6 +53,36 @@ const (
 	MetricSurveyCount Metric = "survey_count"
 	// MetricAvgPeerReview: mean of the peer_review records for M (0-100).
 	MetricAvgPeerReview Metric = "avg_peer_review"
+
+	// The generic and extended metrics of spec §11 (see extensions.go).
+
+	// MetricRecordCount: records of the KPI's kind for M.
+	MetricRecordCount Metric = "record_count"
+	// MetricRecordSum: the sum of the values of the kind's records for M.
+	MetricRecordSum Metric = "record_sum"
+	// MetricRecordLatest: the value of the latest record of the kind for M
+	// (by upload time, key and row).
+	MetricRecordLatest Metric = "record_latest"
+	// MetricRecordMean: the mean value of the kind's records for M.
+	MetricRecordMean Metric = "record_mean"
+	// MetricFirstResponseWithin: tickets created in M, share first
+	// answered within the KPI's minutes (default 15) of creation.
+	MetricFirstResponseWithin Metric = "first_response_within"
+	// MetricResolvedCount: tickets resolved in M.
+	MetricResolvedCount Metric = "resolved_count"
+	// MetricComplaintHandlingRate: complaints created in M, share resolved
+	// with an outcome by the end of M.
+	MetricComplaintHandlingRate Metric = "complaint_handling_rate"
+	// MetricCostPerEmployee: the sum of the costs of tickets resolved in M,
+	// in yuan; with direction lower the target is the per-capita cap.
+	MetricCostPerEmployee Metric = "cost_per_employee"
+	// MetricTeamTurnover: roster leavers of the team in the 12 months
+	// ending with M / the team's average monthly headcount, in percent
+	// (scope team only).
+	MetricTeamTurnover Metric = "team_turnover"
+	// MetricTeamMeanScore: the mean score in M of the team's other members
+	// (scope team only).
+	MetricTeamMeanScore Metric = "team_mean_score"
 )
 
 // Unit is the unit a metric's value is expressed in.
@@ -130,6 +160,18 @@ var metrics = []MetricInfo{
 	{MetricCostPerTicket, UnitYuan, ratInt(0), nil, Lower, EmptyNotAssessed, false},
 	{MetricSurveyCount, UnitCount, ratInt(0), nil, Higher, EmptyFull, true},
 	{MetricAvgPeerReview, UnitScore, ratInt(0), ratInt(100), Higher, EmptyNotAssessed, false},
+	// Record metrics: the unit and the target's range are the kind's (see
+	// kindInfo); Min 0 and no Max here. A direction of "" must be given.
+	{MetricRecordCount, UnitCount, ratInt(0), nil, Lower, EmptyFull, true},
+	{MetricRecordSum, UnitCount, ratInt(0), nil, "", EmptyFull, false},
+	{MetricRecordLatest, UnitCount, ratInt(0), nil, Higher, EmptyNotAssessed, false},
+	{MetricRecordMean, UnitCount, ratInt(0), nil, Higher, EmptyNotAssessed, false},
+	{MetricFirstResponseWithin, UnitPercent, ratInt(0), ratInt(100), Higher, EmptyFull, false},
+	{MetricResolvedCount, UnitCount, ratInt(0), nil, Higher, EmptyFull, true},
+	{MetricComplaintHandlingRate, UnitPercent, ratInt(0), ratInt(100), Higher, EmptyFull, false},
+	{MetricCostPerEmployee, UnitYuan, ratInt(0), nil, "", EmptyFull, false},
+	{MetricTeamTurnover, UnitPercent, ratInt(0), nil, Lower, EmptyNotAssessed, false},
+	{MetricTeamMeanScore, UnitScore, ratInt(0), ratInt(100), Higher, EmptyNotAssessed, false},
 }
 
 // Info returns the description of m.

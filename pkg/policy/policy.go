@@ -44,6 +44,12 @@
 //	      satisfaction: {weight: 40}
 //	      on_time: {weight: 5}
 //	    drop: [communication]    # kpi ids removed for this role
+//	kinds: [{id: attendance, labels: [出勤率], unit: percent, range: [0, 100]}]
+//	proration: working_days      # or none
+//
+// kinds (custom evaluation record kinds), proration, and the KPI fields
+// kind (record_* metrics), minutes (first_response_within) and scope (team)
+// are the spec §11 extensions: see extensions.go and docs/policy.md.
 //
 // no_activity (spec §8) is for an employee with no ticket evaluated in M,
 // no survey credited in M and no evaluation record for M: their KPIs are
@@ -147,6 +153,12 @@ type Policy struct {
 	Variants []Variant
 	// Readiness says when the month may be closed.
 	Readiness Readiness
+	// Kinds are the custom evaluation record kinds (spec §11), in file
+	// order; see Kind.
+	Kinds []Kind
+	// Proration is how the payout of someone who joins or leaves during M
+	// is cut: ProrationWorkingDays (the default) or ProrationNone.
+	Proration string
 
 	loc *time.Location
 }
@@ -216,6 +228,13 @@ type KPI struct {
 	Scale *big.Rat
 	// WhenEmpty is "" for the metric's default.
 	WhenEmpty Empty
+	// Kind is the record kind of a record_* metric ("" otherwise).
+	Kind string
+	// Minutes is first_response_within's threshold (nil: 15 by default).
+	Minutes *big.Rat
+	// Scope is ScopeTeam to compute the metric over the employee's roster
+	// team; "" (or ScopeEmployee) over the employee.
+	Scope Scope
 }
 
 // Deduction loses Points for every Per units of shortfall, linearly.
@@ -264,6 +283,9 @@ type KPIOverride struct {
 	Deduction *Deduction
 	Scale     *big.Rat
 	WhenEmpty Empty
+	Kind      string
+	Minutes   *big.Rat
+	Scope     Scope
 }
 
 // Resolved is the KPI list that applies to one employee.
@@ -433,6 +455,15 @@ func (o KPIOverride) apply(k KPI) KPI {
 	if o.WhenEmpty != "" {
 		k.WhenEmpty = o.WhenEmpty
 	}
+	if o.Kind != "" {
+		k.Kind = o.Kind
+	}
+	if o.Minutes != nil {
+		k.Minutes = o.Minutes
+	}
+	if o.Scope != "" {
+		k.Scope = o.Scope
+	}
 	return k
 }
 
@@ -571,12 +602,13 @@ func (p *Policy) Validate() error {
 	}
 
 	checkMultiplier(&ps, "no_activity.multiplier", p.NoActivity.Multiplier)
+	kinds := p.checkKinds(&ps)
 
 	// Base KPIs.
 	firstID := map[string]int{}
 	for i, k := range p.KPIs {
 		path := fmt.Sprintf("kpis[%d]", i)
-		checkKPI(&ps, path, k)
+		checkKPI(&ps, path, k, kinds)
 		if j, dup := firstID[k.ID]; dup && k.ID != "" {
 			ps.add(path+".id", "duplicate kpi id %q (also kpis[%d])", k.ID, j)
 		} else {
@@ -594,7 +626,7 @@ func (p *Policy) Validate() error {
 	}
 
 	p.checkBands(&ps)
-	p.checkVariants(&ps, firstID)
+	p.checkVariants(&ps, firstID, kinds)
 
 	if err := ps.err(p.ID); err != nil {
 		return err
@@ -609,7 +641,7 @@ func (p *Policy) Validate() error {
 }
 
 // checkKPI checks one KPI (base, or resolved in a variant) at path.
-func checkKPI(ps *problems, path string, k KPI) {
+func checkKPI(ps *problems, path string, k KPI, kinds map[string]kindInfo) {
 	if !idPattern.MatchString(k.ID) {
 		ps.add(path+".id", "%q: want lower-case letters, digits and _, starting with a letter", k.ID)
 	}
@@ -641,8 +673,13 @@ func checkKPI(ps *problems, path string, k KPI) {
 	default:
 		ps.add(path+".when_empty", "%q: want full, zero or not_assessed", k.WhenEmpty)
 	}
+	checkParams(ps, path, k, kinds)
 	if t := k.Target; t != nil {
-		if known {
+		if ki, ok := kinds[k.Kind]; known && usesKind(k.Metric) && ok {
+			if k.Metric != MetricRecordSum {
+				checkRange(ps, path+".target", t, ki.rangeFor(k.Metric))
+			}
+		} else if known && !usesKind(k.Metric) {
 			checkRange(ps, path+".target", t, info)
 		}
 		if !hasDecimals(t, 4) {
@@ -789,7 +826,7 @@ func (p *Policy) checkBands(ps *problems) {
 	}
 }
 
-func (p *Policy) checkVariants(ps *problems, baseIDs map[string]int) {
+func (p *Policy) checkVariants(ps *problems, baseIDs map[string]int, kinds map[string]kindInfo) {
 	ids := map[string]int{}
 	roles := map[string]string{}
 	for i := range p.Variants {
@@ -853,7 +890,7 @@ func (p *Policy) checkVariants(ps *problems, baseIDs map[string]int) {
 				ps.add(kp, "not in the base policy: an added kpi needs metric, dimension and weight")
 				continue
 			}
-			checkKPI(ps, kp, k)
+			checkKPI(ps, kp, k, kinds)
 		}
 		if len(kpis) == 0 {
 			ps.add(path, "drops every kpi")

@@ -612,7 +612,8 @@ func TestBandFor(t *testing.T) {
 func TestMetricsInfo(t *testing.T) {
 	for _, m := range metrics {
 		info, ok := Info(m.Metric)
-		if !ok || info.Unit == "" || info.Min == nil || (info.Direction != Higher && info.Direction != Lower) {
+		// A direction of "" is one a KPI must give (checkParams).
+		if !ok || info.Unit == "" || info.Min == nil || (info.Direction != Higher && info.Direction != Lower && info.Direction != "") {
 			t.Errorf("metric %s: info %+v", m.Metric, info)
 		}
 	}

@@ -95,6 +95,13 @@ type Ticket struct {
 	ReopenedCount    *int32  `parquet:"reopened_count,optional"`
 	// CostFen is the total after-sales cost in fen (DECIMAL(18,2) yuan).
 	CostFen *int64 `parquet:"cost,decimal(2:18),optional"`
+	// The four parts of the cost in fen, as the export gave them (null when
+	// the column is missing or the cell empty); CostFen is the cost column
+	// when filled, else their sum (spec §11).
+	CostLaborFen     *int64 `parquet:"cost_labor,decimal(2:18),optional"`
+	CostMaterialFen  *int64 `parquet:"cost_material,decimal(2:18),optional"`
+	CostTransportFen *int64 `parquet:"cost_transport,decimal(2:18),optional"`
+	CostWarrantyFen  *int64 `parquet:"cost_warranty,decimal(2:18),optional"`
 	// CustomerKey is hex(HMAC-SHA256(key, customer_id)); the clear id, name and
 	// phone are never stored.
 	CustomerKey *string    `parquet:"customer_key,optional"`
@@ -205,6 +212,14 @@ type Scorecard struct {
 	// PayoutFen is null when the performance pay is unknown, or when a
 	// no_activity card is left out of the payroll table (no_activity.exclude).
 	PayoutFen *int64 `parquet:"-"`
+	// EmployedDays and WorkingDays are the proration of the payout (spec
+	// §11): working days of M the employee was employed (roster hired_at to
+	// left_at) and working days in M; the payout is pay × multiplier ×
+	// EmployedDays / WorkingDays. Null without a roster row or with the
+	// policy's proration: none. In memory only, like the pay fields: they
+	// reach payroll through the payroll table's columns, not this table.
+	EmployedDays *int32 `parquet:"-"`
+	WorkingDays  *int32 `parquet:"-"`
 	// WeightAssessedCenti is the sum of the weights of assessed KPIs ×100.
 	WeightAssessedCenti int64 `parquet:"weight_assessed,decimal(2:10)"`
 	SmallSample         bool  `parquet:"small_sample"`
@@ -335,6 +350,11 @@ type PayrollRow struct {
 	PerformancePayFen *int64  `parquet:"performance_pay,decimal(2:18),optional"`
 	PayoutFen         *int64  `parquet:"payout,decimal(2:18),optional"`
 	Version           int32   `parquet:"version"`
+	// EmployedDays and WorkingDays are the payout's proration (spec §11),
+	// the scorecard's: null when the policy's proration is none or the
+	// employee has no roster row.
+	EmployedDays *int32 `parquet:"employed_days,optional"`
+	WorkingDays  *int32 `parquet:"working_days,optional"`
 }
 
 // PayColumns are the columns that hold pay or what pay is computed with:
@@ -345,7 +365,7 @@ type PayrollRow struct {
 var PayColumns = []string{"multiplier", "performance_pay", "payout"}
 
 // PayrollCSVHeader is the header of salary_multipliers.csv, in order.
-var PayrollCSVHeader = []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout"}
+var PayrollCSVHeader = []string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout", "employed_days", "working_days"}
 
 // DayNumber returns the DATE value (days since 1970-01-01) of the calendar
 // date of t in t's location.

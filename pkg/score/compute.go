@@ -157,6 +157,7 @@ type acc struct {
 	commN, commCenti     int64 // communication_error records for M
 	peerN, peerCenti     int64 // peer_review records for M
 	exam, problemSolving *pick
+	accExt               // the §11 metrics' counts (metrics_ext.go)
 }
 
 // Compute scores month M (spec §5). It fails on an invalid input (no
@@ -209,6 +210,7 @@ type scoring struct {
 	accs       map[string]*acc
 	rosterByID map[string]*schema.Employee
 	res        Result
+	ext        scoringExt // the §11 metrics' state (team.go, prorate.go)
 }
 
 func (c *scoring) inM(t int64) bool { return t >= c.start && t < c.end }
@@ -311,6 +313,7 @@ func (c *scoring) tickets(winners []int32) error {
 				}
 			}
 		}
+		c.ticketExt(a, t)
 		if credited {
 			a.credited = true
 		}
@@ -398,6 +401,7 @@ func (c *scoring) evaluations() {
 		if a == nil || !(a.credited || a.active) {
 			continue
 		}
+		custom := c.recordExt(a, e, m)
 		used := true
 		switch {
 		case e.Kind == schema.KindExamScore && slices.Contains(examMonths, e.Month):
@@ -423,7 +427,7 @@ func (c *scoring) evaluations() {
 			a.peerN++
 			a.peerCenti += e.ValueCenti
 		default:
-			used = false
+			used = custom
 		}
 		if used {
 			c.res.Counts.EvaluationsUsed++
@@ -454,6 +458,9 @@ func (c *scoring) cards() error {
 		r    *policy.Resolved
 		card Card
 		err  error
+		// second: the card uses team_mean_score and is built after the
+		// others (team.go).
+		second bool
 	}
 	jobs := make([]job, 0, len(ids))
 	variants := map[string]*policy.Resolved{}
@@ -472,6 +479,7 @@ func (c *scoring) cards() error {
 			variants[role] = r
 		}
 		j.r = r
+		j.second = usesTeamMean(r)
 		jobs = append(jobs, j)
 	}
 	var next atomic.Int64
@@ -481,7 +489,7 @@ func (c *scoring) cards() error {
 			if i >= len(jobs) {
 				return
 			}
-			if j := &jobs[i]; j.err == nil {
+			if j := &jobs[i]; j.err == nil && !j.second {
 				j.card, j.err = c.card(j.a, j.emp, j.r)
 			}
 		}
@@ -492,6 +500,17 @@ func (c *scoring) cards() error {
 	}
 	work()
 	wg.Wait()
+	// Second pass: the cards that need their team's scores (team.go).
+	for i := range jobs {
+		if j := &jobs[i]; j.err == nil && !j.second {
+			c.noteScore(&j.card)
+		}
+	}
+	for i := range jobs {
+		if j := &jobs[i]; j.err == nil && j.second {
+			j.card, j.err = c.card(j.a, j.emp, j.r)
+		}
+	}
 
 	c.res.BandCounts = map[string]int{}
 	for i := range jobs {
@@ -583,8 +602,12 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 		sc.ScoreCenti, sc.Band, sc.BandLabel = &centi, ptr(band.Name), ptr(band.Label)
 		sc.MultiplierCenti = band.MultiplierCenti()
 	}
+	employed, working, err := c.prorate(&sc, emp)
+	if err != nil {
+		return Card{}, err
+	}
 	if sc.PerformancePayFen != nil && !(sc.NoActivity && c.p.NoActivity.Exclude) {
-		p, err := Payout(*sc.PerformancePayFen, sc.MultiplierCenti)
+		p, err := ProratedPayout(*sc.PerformancePayFen, sc.MultiplierCenti, employed, working)
 		if err != nil {
 			return Card{}, err
 		}

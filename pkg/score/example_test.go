@@ -93,7 +93,10 @@ import (
 //	service_attitude 10; skill_exam not assessed; communication 5 - 2 = 3;
 //	problem_solving 3.5
 //	earned 182/3 over weights 90: score 100 × (182/3)/90 = 67.4074 -> 67.41
-//	-> D ×0.50; payout 4444.45 × 0.50 = 2222.225 -> 2222.23
+//	-> D ×0.50; hired Sunday 03-15, so employed 12 of March's 22 working
+//	  days (16-20, 23-27, 30-31; March: 23 weekdays - the 03-02 holiday
+//	  + the 03-07 make-up day); payout 4444.45 × 0.50 × 12/22 =
+//	  1212.1227 -> 1212.12 (proration, spec §11; 2222.23 without it)
 //
 // E004 (base, no work):
 //
@@ -252,7 +255,7 @@ func TestHandWorkedExample(t *testing.T) {
 				{"complaint_rate", "0", "5"}, {"repeat_rate", "0", "5"}, {"cost_per_ticket", "0", "100"},
 				{"survey_count", "0", "8"}, {"avg_peer_review", "0", "85"},
 			}},
-		{id: "E002", name: "李四", band: "D", variant: "vip-desk", exact: "1820/27", score: 6741, mult: 50, weight: 9000, payout: i64(222223), small: true,
+		{id: "E002", name: "李四", band: "D", variant: "vip-desk", exact: "1820/27", score: 6741, mult: 50, weight: 9000, payout: i64(121212), small: true,
 			kpis: []kpiWant{
 				{"satisfaction", "14.1667", "66.6667"}, {"on_time", "5", "100"}, {"complaint_success", "15", "100"},
 				{"responsibility", "10", "0"}, {"service_attitude", "10", "0"}, {"skill_exam", "0", ""},
@@ -341,7 +344,7 @@ func TestHandWorkedExample(t *testing.T) {
 	if strings.Join(r.Unattributed, ",") != "S40" || strings.Join(r.NotOnRoster, ",") != "E009" || len(r.InactiveCredited) != 0 {
 		t.Errorf("Unattributed %v NotOnRoster %v InactiveCredited %v", r.Unattributed, r.NotOnRoster, r.InactiveCredited)
 	}
-	if !reflect.DeepEqual(r.BandCounts, map[string]int{"A": 1, "C": 1, "D": 1}) || r.TotalPayoutFen != 462223 || r.Employees != 4 {
+	if !reflect.DeepEqual(r.BandCounts, map[string]int{"A": 1, "C": 1, "D": 1}) || r.TotalPayoutFen != 361212 || r.Employees != 4 {
 		t.Errorf("BandCounts %v TotalPayoutFen %d Employees %d", r.BandCounts, r.TotalPayoutFen, r.Employees)
 	}
 	if strings.Join(r.NoActivity, ",") != "E004" {

@@ -20,6 +20,9 @@ type measure struct {
 }
 
 func (c *scoring) measure(k policy.KPI, a *acc) measure {
+	if m, ok := c.measureExt(k, a); ok {
+		return m
+	}
 	mon := c.in.Month.String()
 	switch k.Metric {
 	case policy.MetricSatisfactionRate:

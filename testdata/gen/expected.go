@@ -197,14 +197,16 @@ func scorecardsCSV(cards []*card) []byte {
 
 func payrollCSV(cards []*card) []byte {
 	tb := &table{delim: ',', eol: "\n"}
-	tb.row([]string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout"})
+	tb.row([]string{"month", "employee_id", "employee_name", "team", "score", "band", "multiplier", "performance_pay", "payout", "employed_days", "working_days"})
 	for _, c := range cards {
 		if !c.OnRoster {
 			continue
 		}
-		payout := rat(c.PayFen*multiplier(c), 100*100)
+		// payout × employed / working days (spec §11, proration: working_days)
+		payout := rat(c.PayFen*multiplier(c)*c.Employed, 100*100*c.Working)
 		tb.row([]string{"2026-09", c.ID, c.Name, c.Team, shownScore(c), c.Band,
-			roundHalfUp(rat(multiplier(c), 100), 2), roundHalfUp(rat(c.PayFen, 100), 2), roundHalfUp(payout, 2)})
+			roundHalfUp(rat(multiplier(c), 100), 2), roundHalfUp(rat(c.PayFen, 100), 2), roundHalfUp(payout, 2),
+			fmt.Sprint(c.Employed), fmt.Sprint(c.Working)})
 	}
 	return []byte(tb.buf.String())
 }

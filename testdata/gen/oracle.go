@@ -145,8 +145,12 @@ type card struct {
 	// the KPIs give, but the card shows no score and no band (Band "")
 	// and the multiplier is no_activity.multiplier, 1.00.
 	NoActivity bool
-	Band       string
-	Lines      []string // the explanation, line by line
+	// Employed and Working are the working days of September the card's
+	// roster row was employed (hired_at to left_at) and September's
+	// working days: the payout's proration (spec §11).
+	Employed, Working int64
+	Band              string
+	Lines             []string // the explanation, line by line
 }
 
 var kpis = []struct {
@@ -245,6 +249,7 @@ func score(m *month, files map[string]*rawFile) ([]*card, []string) {
 		if active {
 			c := get(e.ID)
 			c.Name, c.Team, c.Role, c.PayFen, c.OnRoster = e.Name, e.Team, e.Role, e.PayFen, true
+			c.Employed, c.Working = employedDays(e)
 		}
 	}
 
@@ -500,3 +505,28 @@ func shownScore(c *card) string {
 }
 
 var bandLabels = map[string]string{"A": "优秀", "B": "良好", "C": "合格", "D": "待改进"}
+
+// employedDays counts September 2026's working days from the roster row's
+// hired date (or the 1st) to its left date (or the 30th), and all of them.
+func employedDays(e employee) (employed, working int64) {
+	first := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
+	from, to := first, last
+	if h := parseDay(e.Hired); h.After(from) {
+		from = h
+	}
+	if e.Left != "" {
+		if l := parseDay(e.Left); l.Before(to) {
+			to = l
+		}
+	}
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		if isWorkingDay(d) {
+			working++
+			if !d.Before(from) && !d.After(to) {
+				employed++
+			}
+		}
+	}
+	return employed, working
+}
