@@ -14,7 +14,7 @@
 //     publishes nothing unless allowed with a reason
 //  8. decide     against the published versions: unchanged, reopen required,
 //     or publish v<N+1>
-//  9. render     scorecards, KPI lines, the payroll CSV and Parquet, in memory
+//  9. render     scorecards, KPI lines, evidence, the payroll CSV and Parquet, in memory
 //  10. publish   every file with If-None-Match: *, the manifest last, then
 //     the published-version marker
 //  11. report    the close report, for people
@@ -541,12 +541,16 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 			kpis = append(kpis, k)
 		}
 	}
-	var sc, kp, csvBuf, pq bytes.Buffer
+	evidence := evidenceOf(res, version)
+	var sc, kp, ev, csvBuf, pq bytes.Buffer
 	if err := normalized.WriteAll(&sc, cards); err != nil {
 		return nil, fmt.Errorf("writing scorecards: %w", err)
 	}
 	if err := normalized.WriteAll(&kp, kpis); err != nil {
 		return nil, fmt.Errorf("writing scorecard KPIs: %w", err)
+	}
+	if err := normalized.WriteAll(&ev, evidence); err != nil {
+		return nil, fmt.Errorf("writing scorecard evidence: %w", err)
 	}
 	if err := payroll.WriteCSV(&csvBuf, rows); err != nil {
 		return nil, fmt.Errorf("writing payroll CSV: %w", err)
@@ -557,9 +561,27 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 	return []file{
 		{bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), sc.Bytes(), int64(len(cards))},
 		{bucket.ScorecardFile(bucket.ScorecardKPIs, month, version), kp.Bytes(), int64(len(kpis))},
+		{bucket.ScorecardFile(bucket.ScorecardEvidence, month, version), ev.Bytes(), int64(len(evidence))},
 		{bucket.PayrollCSV(month, version), csvBuf.Bytes(), int64(len(rows))},
 		{bucket.PayrollParquet(month, version), pq.Bytes(), int64(len(rows))},
 	}, nil
+}
+
+// evidenceOf is every card's evidence (spec §9), in card order, with the
+// version set.
+func evidenceOf(res *score.Result, version int32) []schema.Evidence {
+	n := 0
+	for _, card := range res.Cards {
+		n += len(card.Evidence)
+	}
+	rows := make([]schema.Evidence, 0, n)
+	for _, card := range res.Cards {
+		for _, e := range card.Evidence {
+			e.Version = version
+			rows = append(rows, e)
+		}
+	}
+	return rows
 }
 
 func cardsOf(res *score.Result, version int32) []schema.Scorecard {
@@ -651,9 +673,10 @@ func (j *Job) conflict(ctx context.Context, month calendar.Month, version int32,
 		j.log().Warn("another close published this version first, from the same inputs", "month", month.String(), "version", version)
 		return &Result{Status: RaceLost, Month: month, Version: version, Report: report, Payroll: rows}, nil
 	}
-	return nil, fmt.Errorf("closing %s: %s is being published by another close, or an earlier close stopped half-way with other inputs (if no close is running, delete %s, %s and %s and rerun): %w",
+	return nil, fmt.Errorf("closing %s: %s is being published by another close, or an earlier close stopped half-way with other inputs (if no close is running, delete %s, %s, %s and %s and rerun): %w",
 		month, bucket.PayrollVersion(month, version), bucket.PayrollVersion(month, version),
-		bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), bucket.ScorecardFile(bucket.ScorecardKPIs, month, version), err)
+		bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), bucket.ScorecardFile(bucket.ScorecardKPIs, month, version),
+		bucket.ScorecardFile(bucket.ScorecardEvidence, month, version), err)
 }
 
 // ErrRaceLostDifferent is the error of a close that lost a race to another
