@@ -541,7 +541,6 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 			kpis = append(kpis, k)
 		}
 	}
-	evidence := evidenceOf(res, version)
 	var sc, kp, ev, csvBuf, pq bytes.Buffer
 	if err := normalized.WriteAll(&sc, cards); err != nil {
 		return nil, fmt.Errorf("writing scorecards: %w", err)
@@ -549,8 +548,9 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 	if err := normalized.WriteAll(&kp, kpis); err != nil {
 		return nil, fmt.Errorf("writing scorecard KPIs: %w", err)
 	}
-	if err := normalized.WriteAll(&ev, evidence); err != nil {
-		return nil, fmt.Errorf("writing scorecard evidence: %w", err)
+	nEvidence, err := writeEvidence(&ev, res, version)
+	if err != nil {
+		return nil, err
 	}
 	if err := payroll.WriteCSV(&csvBuf, rows); err != nil {
 		return nil, fmt.Errorf("writing payroll CSV: %w", err)
@@ -561,27 +561,30 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 	return []file{
 		{bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), sc.Bytes(), int64(len(cards))},
 		{bucket.ScorecardFile(bucket.ScorecardKPIs, month, version), kp.Bytes(), int64(len(kpis))},
-		{bucket.ScorecardFile(bucket.ScorecardEvidence, month, version), ev.Bytes(), int64(len(evidence))},
+		{bucket.ScorecardFile(bucket.ScorecardEvidence, month, version), ev.Bytes(), nEvidence},
 		{bucket.PayrollCSV(month, version), csvBuf.Bytes(), int64(len(rows))},
 		{bucket.PayrollParquet(month, version), pq.Bytes(), int64(len(rows))},
 	}, nil
 }
 
-// evidenceOf is every card's evidence (spec §9), in card order, with the
-// version set.
-func evidenceOf(res *score.Result, version int32) []schema.Evidence {
-	n := 0
-	for _, card := range res.Cards {
-		n += len(card.Evidence)
-	}
-	rows := make([]schema.Evidence, 0, n)
-	for _, card := range res.Cards {
-		for _, e := range card.Evidence {
-			e.Version = version
-			rows = append(rows, e)
+// writeEvidence writes every card's evidence (spec §9) in card order, with
+// the version set on the cards' rows, and returns how many rows it wrote.
+// The rows go card by card, not copied into one slice (a month has about a
+// row per ticket and response), with zstd's fastest level.
+func writeEvidence(w io.Writer, res *score.Result, version int32) (int64, error) {
+	var n int64
+	err := normalized.WriteBatches(w, normalized.Options{Compression: normalized.FastZstd}, len(res.Cards), func(i int) []schema.Evidence {
+		rows := res.Cards[i].Evidence
+		for k := range rows {
+			rows[k].Version = version
 		}
+		n += int64(len(rows))
+		return rows
+	})
+	if err != nil {
+		return 0, fmt.Errorf("writing scorecard evidence: %w", err)
 	}
-	return rows
+	return n, nil
 }
 
 func cardsOf(res *score.Result, version int32) []schema.Scorecard {
