@@ -104,11 +104,11 @@ func TestEvidenceHasNoCustomerData(t *testing.T) {
 	closeMonth(t, st, closejob.Request{Month: scorecard.SampleMonth})
 	m, err := calendar.ParseMonth(scorecard.SampleMonth)
 	require.NoError(t, err)
-	data := sampletest.Read(t, st, bucket.ScorecardFile(bucket.ScorecardEvidence, m, 1))
-	require.NotContains(t, string(data), "13812345678")
-	require.NotContains(t, string(data), "a.b@example.com")
 	var note string
 	for _, e := range sampletest.ReadParquet[schema.Evidence](t, st, bucket.ScorecardFile(bucket.ScorecardEvidence, m, 1)) {
+		// The file is compressed: the check is on the values read back.
+		require.NotContains(t, s(e.Note)+" "+e.ItemID+" "+s(e.TicketID), "13812345678")
+		require.NotContains(t, s(e.Note), "a.b@example.com")
 		if e.ItemID == "P1" {
 			note = s(e.Note)
 			require.False(t, *e.Met)
