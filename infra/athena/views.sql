@@ -228,3 +228,12 @@ FROM scorecard_kpis k
 JOIN (
   SELECT month, max(version) AS version FROM published_versions GROUP BY month
 ) latest ON k.month = latest.month AND k.version = latest.version;
+
+-- latest_scorecard_evidence: the evidence rows (spec §9) of each month's
+-- latest published version, like latest_scorecard_kpis.
+CREATE OR REPLACE VIEW latest_scorecard_evidence AS
+SELECT e.*
+FROM scorecard_evidence e
+JOIN (
+  SELECT month, max(version) AS version FROM published_versions GROUP BY month
+) latest ON e.month = latest.month AND e.version = latest.version;

@@ -54,6 +54,7 @@ var Tables = []TableDef{
 	{Name: "roster", Prefix: "normalized/roster/", Row: schema.Employee{}},
 	{Name: "scorecards", Prefix: "scorecards/employees/", Row: schema.Scorecard{}},
 	{Name: "scorecard_kpis", Prefix: "scorecards/kpis/", Row: schema.KPIScore{}},
+	{Name: "scorecard_evidence", Prefix: "scorecards/evidence/", Row: schema.Evidence{}},
 	{Name: "published_versions", Prefix: "scorecards/published/", Row: schema.PublishedVersion{}},
 }
 

@@ -50,6 +50,7 @@ var sampleChecks = map[string]func(t *testing.T, db *sql.DB, cards []expectedCar
 	"tickets_dedup.sql":            checkTicketsDedup,
 	"kpi_reference.sql":            checkKPIReferenceExpected,
 	"ticket_metrics.sql":           checkTicketMetrics,
+	"scorecard_reference.sql":      checkScorecardReferenceExpected,
 }
 
 func TestSampleQueries(t *testing.T) {
@@ -392,7 +393,8 @@ func TestSampleLatestViews(t *testing.T) {
 }
 
 // checkLatest checks latest_scorecards and latest_scorecard_kpis hold only
-// the given version of the sample month, with one scorecard per employee.
+// the given version of the sample month, with one scorecard per employee,
+// and latest_scorecard_evidence only that version.
 func checkLatest(t *testing.T, db *sql.DB, version int64, employees int) {
 	t.Helper()
 	for _, view := range []string{"latest_scorecards", "latest_scorecard_kpis"} {
@@ -400,6 +402,8 @@ func checkLatest(t *testing.T, db *sql.DB, version int64, employees int) {
 		want := fmt.Sprintf("month=%s version=%d employees=%d", sampleMonth, version, employees)
 		diffLines(t, view, project(rows, "month", "version", "employees"), []string{want})
 	}
+	rows := query(t, db, "SELECT DISTINCT month, version FROM latest_scorecard_evidence")
+	diffLines(t, "latest_scorecard_evidence", project(rows, "month", "version"), []string{fmt.Sprintf("month=%s version=%d", sampleMonth, version)})
 }
 
 // TestSampleReopen publishes v2 of the sample month from a late survey
@@ -486,7 +490,7 @@ func TestSampleColumnTypes(t *testing.T) {
 	}
 	// Pay lives only under payroll/ (spec §12): the tables analysts read
 	// under scorecards/ have no pay column.
-	for _, table := range []string{"scorecards", "scorecard_kpis", "published_versions", "latest_scorecards", "latest_scorecard_kpis"} {
+	for _, table := range []string{"scorecards", "scorecard_kpis", "scorecard_evidence", "published_versions", "latest_scorecards", "latest_scorecard_kpis", "latest_scorecard_evidence"} {
 		cols := columnTypes(t, db, table)
 		for _, pay := range schema.PayColumns {
 			if _, ok := cols[pay]; ok {

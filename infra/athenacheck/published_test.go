@@ -54,13 +54,13 @@ func TestSampleCrashedReopenStaysHidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := faulty.New(st)
-	f.CrashAfter(2) // v2's scorecards and KPI lines; no payroll files, no manifest
+	f.CrashAfter(3) // v2's scorecards, KPI lines and evidence; no payroll files, no manifest
 	c := &closejob.Job{Store: f, Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }}
 	_, err = c.Run(context.Background(), closejob.Request{Month: sampleMonth, Reopen: true, AllowIncomplete: "athenacheck"})
 	if !errors.Is(err, faulty.ErrInjected) {
 		t.Fatalf("the reopen did not crash: %v", err)
 	}
-	for _, key := range []string{"scorecards/employees/month=" + sampleMonth + "/v2.parquet", "scorecards/kpis/month=" + sampleMonth + "/v2.parquet"} {
+	for _, key := range []string{"scorecards/employees/month=" + sampleMonth + "/v2.parquet", "scorecards/kpis/month=" + sampleMonth + "/v2.parquet", "scorecards/evidence/month=" + sampleMonth + "/v2.parquet"} {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(key))); err != nil {
 			t.Fatalf("the crashed reopen did not write %s: %v", key, err)
 		}

@@ -152,6 +152,7 @@ var emptyParams = map[string]map[string]string{
 	"employee_kpi_history.sql": {"employee_id": "E1001"},
 	"kpi_reference.sql":        {"month": "2026-09"},
 	"ticket_metrics.sql":       {"month": "2026-09"},
+	"scorecard_reference.sql":  {"month": "2026-09"},
 }
 
 // TestEmptyBucket runs every query before anything was ingested: the

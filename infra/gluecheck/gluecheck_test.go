@@ -40,6 +40,7 @@ var tableSpecs = []tableSpec{
 	{"roster", "normalized/roster/", schema.Employee{}},
 	{"scorecards", "scorecards/employees/", schema.Scorecard{}},
 	{"scorecard_kpis", "scorecards/kpis/", schema.KPIScore{}},
+	{"scorecard_evidence", "scorecards/evidence/", schema.Evidence{}},
 	{"published_versions", "scorecards/published/", schema.PublishedVersion{}},
 }
 

@@ -45,6 +45,7 @@ var seeded = []string{
 	"payroll/month=2026-09/v1/manifest.json",
 	"reports/close/month=2026-09/v1.json",
 	"scorecards/kpis/month=2026-09/v1.parquet",
+	"scorecards/evidence/month=2026-09/v1.parquet",
 	"scorecards/published/month=2026-09/v1.parquet",
 	"normalized/roster/month=2026-09/raw-roster-r.csv.parquet",
 	"normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet",
@@ -83,6 +84,7 @@ var ops = []op{
 	{"close", "get", "reports/ingest/raw/crm/tickets.csv.json", true},
 	{"close", "get", "payroll/month=2026-09/v1/manifest.json", true},
 	{"close", "put", "scorecards/employees/month=2026-09/v2.parquet", true},
+	{"close", "put", "scorecards/evidence/month=2026-09/v2.parquet", true},
 	{"close", "put", "payroll/month=2026-09/v2/salary_multipliers.csv", true},
 	{"close", "put", "scorecards/published/month=2026-09/v2.parquet", true},
 	{"close", "put", "payroll/month=2026-09/v2/manifest.json", true},
@@ -135,6 +137,7 @@ var ops = []op{
 	{"payroll", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", false},
 	{"payroll", "get", "raw/crm/tickets.csv", false},
 	{"payroll", "get", "scorecards/employees/month=2026-09/v1.parquet", true}, // verify checks the manifest's outputs
+	{"payroll", "get", "scorecards/evidence/month=2026-09/v1.parquet", true},
 	{"payroll", "list", "raw/", false},
 	{"payroll", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
 
@@ -151,6 +154,7 @@ var ops = []op{
 	{"approver", "put", "raw/crm/forged.csv", false},
 	// ... and the scorecard files the manifest lists, to verify them.
 	{"approver", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
+	{"approver", "get", "scorecards/evidence/month=2026-09/v1.parquet", true},
 	{"approver", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", false},
 
 	// The approve function reads what it verifies and writes approvals
@@ -160,6 +164,7 @@ var ops = []op{
 	{"approvefn", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", true},
 	{"approvefn", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
 	{"approvefn", "get", "scorecards/kpis/month=2026-09/v1.parquet", true},
+	{"approvefn", "get", "scorecards/evidence/month=2026-09/v1.parquet", true},
 	{"approvefn", "get", "config/policy.yaml", true},
 	{"approvefn", "list", "payroll/month=2026-09/", true},
 	{"approvefn", "put", "payroll/month=2026-09/v2/approval.json", true},
@@ -181,6 +186,7 @@ var ops = []op{
 	// Analysts read the tables, never pay, and write nothing here.
 	{"analyst", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", true},
 	{"analyst", "get", "scorecards/employees/month=2026-09/v1.parquet", true},
+	{"analyst", "get", "scorecards/evidence/month=2026-09/v1.parquet", true},
 	{"analyst", "list", "scorecards/", true},
 	// The roster, without pay, is a table; its pay is not (spec section 12).
 	{"analyst", "get", "normalized/roster/month=2026-09/raw-roster-r.csv.parquet", true},

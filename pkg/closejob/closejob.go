@@ -14,7 +14,7 @@
 //     publishes nothing unless allowed with a reason
 //  8. decide     against the published versions: unchanged, reopen required,
 //     or publish v<N+1>
-//  9. render     scorecards, KPI lines, the payroll CSV and Parquet, in memory
+//  9. render     scorecards, KPI lines, evidence, the payroll CSV and Parquet, in memory
 //  10. publish   every file with If-None-Match: *, the manifest last, then
 //     the published-version marker
 //  11. report    the close report, for people
@@ -541,12 +541,16 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 			kpis = append(kpis, k)
 		}
 	}
-	var sc, kp, csvBuf, pq bytes.Buffer
+	var sc, kp, ev, csvBuf, pq bytes.Buffer
 	if err := normalized.WriteAll(&sc, cards); err != nil {
 		return nil, fmt.Errorf("writing scorecards: %w", err)
 	}
 	if err := normalized.WriteAll(&kp, kpis); err != nil {
 		return nil, fmt.Errorf("writing scorecard KPIs: %w", err)
+	}
+	nEvidence, err := writeEvidence(&ev, res, version)
+	if err != nil {
+		return nil, err
 	}
 	if err := payroll.WriteCSV(&csvBuf, rows); err != nil {
 		return nil, fmt.Errorf("writing payroll CSV: %w", err)
@@ -557,9 +561,30 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 	return []file{
 		{bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), sc.Bytes(), int64(len(cards))},
 		{bucket.ScorecardFile(bucket.ScorecardKPIs, month, version), kp.Bytes(), int64(len(kpis))},
+		{bucket.ScorecardFile(bucket.ScorecardEvidence, month, version), ev.Bytes(), nEvidence},
 		{bucket.PayrollCSV(month, version), csvBuf.Bytes(), int64(len(rows))},
 		{bucket.PayrollParquet(month, version), pq.Bytes(), int64(len(rows))},
 	}, nil
+}
+
+// writeEvidence writes every card's evidence (spec §9) in card order, with
+// the version set on the cards' rows, and returns how many rows it wrote.
+// The rows go card by card, not copied into one slice (a month has about a
+// row per ticket and response), with zstd's fastest level.
+func writeEvidence(w io.Writer, res *score.Result, version int32) (int64, error) {
+	var n int64
+	err := normalized.WriteBatches(w, normalized.Options{Compression: normalized.FastZstd}, len(res.Cards), func(i int) []schema.Evidence {
+		rows := res.Cards[i].Evidence
+		for k := range rows {
+			rows[k].Version = version
+		}
+		n += int64(len(rows))
+		return rows
+	})
+	if err != nil {
+		return 0, fmt.Errorf("writing scorecard evidence: %w", err)
+	}
+	return n, nil
 }
 
 func cardsOf(res *score.Result, version int32) []schema.Scorecard {
@@ -651,9 +676,10 @@ func (j *Job) conflict(ctx context.Context, month calendar.Month, version int32,
 		j.log().Warn("another close published this version first, from the same inputs", "month", month.String(), "version", version)
 		return &Result{Status: RaceLost, Month: month, Version: version, Report: report, Payroll: rows}, nil
 	}
-	return nil, fmt.Errorf("closing %s: %s is being published by another close, or an earlier close stopped half-way with other inputs (if no close is running, delete %s, %s and %s and rerun): %w",
+	return nil, fmt.Errorf("closing %s: %s is being published by another close, or an earlier close stopped half-way with other inputs (if no close is running, delete %s, %s, %s and %s and rerun): %w",
 		month, bucket.PayrollVersion(month, version), bucket.PayrollVersion(month, version),
-		bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), bucket.ScorecardFile(bucket.ScorecardKPIs, month, version), err)
+		bucket.ScorecardFile(bucket.ScorecardEmployees, month, version), bucket.ScorecardFile(bucket.ScorecardKPIs, month, version),
+		bucket.ScorecardFile(bucket.ScorecardEvidence, month, version), err)
 }
 
 // ErrRaceLostDifferent is the error of a close that lost a race to another

@@ -21,8 +21,8 @@ import (
 )
 
 // TestCrashBetweenAnyTwoStepsThenRerun kills the close after every number
-// of store writes it makes (scorecards, KPI lines, payroll CSV and Parquet,
-// manifest, close report), reruns it, and requires the bucket to end
+// of store writes it makes (scorecards, KPI lines, evidence, payroll CSV
+// and Parquet, manifest, published marker, close report), reruns it, and requires the bucket to end
 // byte-identical to an uninterrupted close's, for a first close and for a
 // reopen that publishes v2.
 func TestCrashBetweenAnyTwoStepsThenRerun(t *testing.T) {
@@ -55,7 +55,16 @@ func TestCrashBetweenAnyTwoStepsThenRerun(t *testing.T) {
 			require.Equal(t, closejob.Published, res.Status)
 			want := sampletest.Snapshot(t, st)
 			writes := len(f.Mutations())
-			require.GreaterOrEqual(t, writes, 7)
+			require.GreaterOrEqual(t, writes, 8)
+			m, err := calendar.ParseMonth(sc.req.Month)
+			require.NoError(t, err)
+			var keys []string
+			for _, c := range f.Mutations() {
+				keys = append(keys, c.Key)
+			}
+			v := res.Version
+			ev, man := slices.Index(keys, bucket.ScorecardFile(bucket.ScorecardEvidence, m, v)), slices.Index(keys, bucket.Manifest(m, v))
+			require.True(t, ev >= 0 && ev < man, "the evidence is written before the manifest: %v", keys)
 
 			for n := 0; n < writes; n++ {
 				dir, st := sampletest.Store(t)

@@ -357,6 +357,7 @@ func (in *inputs) readSurveys(r io.ReaderAt, size int64) (int64, error) {
 		normalized.Column{Name: "source_uploaded_at", Int64: func(i int, v int64, _ bool) { ss[i].UploadedAt = v }},
 		normalized.Column{Name: "source_row", Int64: func(i int, v int64, _ bool) { ss[i].SourceRow = v }},
 		normalized.Column{Name: "rating", Int32: func(i int, v int32, _ bool) { ss[i].Rating = v }},
+		normalized.Column{Name: "comment", String: func(i int, v string, _ bool) { ss[i].Comment = v }},
 	)
 	for i := range ss {
 		in.addSourceKey(ss[i].SourceKey)
@@ -379,6 +380,7 @@ func (in *inputs) readEvaluations(r io.ReaderAt, size int64) (int64, error) {
 		normalized.Column{Name: "value", Int64: func(i int, v int64, _ bool) { es[i].ValueCenti = v }},
 		normalized.Column{Name: "source_uploaded_at", Int64: func(i int, v int64, _ bool) { es[i].UploadedAt = v }},
 		normalized.Column{Name: "source_row", Int64: func(i int, v int64, _ bool) { es[i].SourceRow = v }},
+		normalized.Column{Name: "note", String: func(i int, v string, _ bool) { es[i].Note = v }},
 	)
 	for i := range es {
 		in.addSourceKey(es[i].SourceKey)

@@ -52,6 +52,9 @@ type Card struct {
 	// Score is the exact score before rounding. For a no_activity card it
 	// is what the KPIs give, not published: Scorecard.ScoreCenti is nil.
 	Score *big.Rat
+	// Evidence is the items that counted, in KPI policy order, then item
+	// id; Version left 0 (see evidence.go).
+	Evidence []schema.Evidence
 }
 
 // Counts describe what Compute read, for the close report.
@@ -120,6 +123,7 @@ type pick struct {
 	key   string
 	row   int64
 	centi int64
+	idx   int32 // the record's index in Input.Evaluations
 }
 
 func (p *pick) newer(month string, e *Evaluation) bool {
@@ -157,7 +161,8 @@ type acc struct {
 	commN, commCenti     int64 // communication_error records for M
 	peerN, peerCenti     int64 // peer_review records for M
 	exam, problemSolving *pick
-	accExt               // the §11 metrics' counts (metrics_ext.go)
+	accExt                     // the §11 metrics' counts (metrics_ext.go)
+	ev                   items // what counted, for the evidence
 }
 
 // Compute scores month M (spec §5). It fails on an invalid input (no
@@ -171,7 +176,7 @@ func Compute(in Input) (*Result, error) {
 		return nil, errors.New("scoring: no working-day calendar")
 	case !in.Month.Valid():
 		return nil, fmt.Errorf("scoring: invalid month %s", in.Month)
-	case len(in.Tickets) > math.MaxInt32 || len(in.Surveys) > math.MaxInt32:
+	case len(in.Tickets) > math.MaxInt32 || len(in.Surveys) > math.MaxInt32 || len(in.Evaluations) > math.MaxInt32:
 		return nil, errors.New("scoring: too many rows")
 	}
 	if err := in.Policy.Validate(); err != nil {
@@ -255,6 +260,7 @@ func (c *scoring) tickets(winners []int32) error {
 			}
 			if t.AttitudeComplaint {
 				a.attTickets++
+				a.ev.attTickets = append(a.ev.attTickets, w)
 			}
 		}
 		resolved := t.ResolvedAt != NoTime
@@ -277,8 +283,10 @@ func (c *scoring) tickets(winners []int32) error {
 				switch t.Outcome {
 				case OutcomeSuccess:
 					a.csSucc++
+					a.ev.complaints = append(a.ev.complaints, w)
 				case OutcomeFailure:
 					a.csFail++
+					a.ev.complaints = append(a.ev.complaints, w)
 				}
 			}
 		}
@@ -311,6 +319,7 @@ func (c *scoring) tickets(winners []int32) error {
 				if onTime {
 					a.otOn++
 				}
+				a.ev.onTime = append(a.ev.onTime, evalTicket{w, deadline, onTime})
 			}
 		}
 		c.ticketExt(a, t)
@@ -333,10 +342,10 @@ func (c *scoring) surveys(tickets *rowIndex, counted []int32, unique int) {
 			continue
 		}
 		c.res.Counts.ResponsesInMonth++
-		emp := s.EmployeeID
+		emp, via := s.EmployeeID, false
 		if emp == "" && s.TicketID != "" {
 			if w, ok := tickets.lookup(s.TicketID); ok {
-				emp = c.in.Tickets[w].Assignee
+				emp, via = c.in.Tickets[w].Assignee, true
 			}
 		}
 		if emp == "" {
@@ -346,6 +355,7 @@ func (c *scoring) surveys(tickets *rowIndex, counted []int32, unique int) {
 		a := c.get(emp)
 		a.credited = true
 		a.satN++
+		a.ev.responses = append(a.ev.responses, response{i, via})
 		c.res.PoolResponses++
 		if s.Rating >= minRating {
 			a.satS++
@@ -401,31 +411,35 @@ func (c *scoring) evaluations() {
 		if a == nil || !(a.credited || a.active) {
 			continue
 		}
-		custom := c.recordExt(a, e, m)
+		custom := c.recordExt(a, e, int32(i), m)
 		used := true
 		switch {
 		case e.Kind == schema.KindExamScore && slices.Contains(examMonths, e.Month):
 			if a.exam.newer(e.Month, e) {
-				a.exam = &pick{e.Month, e.UploadedAt, e.SourceKey, e.SourceRow, e.ValueCenti}
+				a.exam = &pick{e.Month, e.UploadedAt, e.SourceKey, e.SourceRow, e.ValueCenti, int32(i)}
 			}
 		case e.Month != m:
 			used = false
 		case e.Kind == schema.KindResponsibilityIncident:
 			a.respN++
 			a.respCenti += e.ValueCenti
+			a.ev.resp = append(a.ev.resp, int32(i))
 		case e.Kind == schema.KindAttitudeComplaint:
 			a.attN++
 			a.attCenti += e.ValueCenti
+			a.ev.att = append(a.ev.att, int32(i))
 		case e.Kind == schema.KindCommunicationError:
 			a.commN++
 			a.commCenti += e.ValueCenti
+			a.ev.comm = append(a.ev.comm, int32(i))
 		case e.Kind == schema.KindProblemSolving:
 			if a.problemSolving.newer(e.Month, e) {
-				a.problemSolving = &pick{e.Month, e.UploadedAt, e.SourceKey, e.SourceRow, e.ValueCenti}
+				a.problemSolving = &pick{e.Month, e.UploadedAt, e.SourceKey, e.SourceRow, e.ValueCenti, int32(i)}
 			}
 		case e.Kind == schema.KindPeerReview:
 			a.peerN++
 			a.peerCenti += e.ValueCenti
+			a.ev.peer = append(a.ev.peer, int32(i))
 		default:
 			used = custom
 		}
@@ -613,7 +627,7 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 		}
 		sc.PayoutFen = &p
 	}
-	return Card{Scorecard: sc, KPIs: rows, Score: score}, nil
+	return Card{Scorecard: sc, KPIs: rows, Score: score, Evidence: c.evidence(a, r)}, nil
 }
 
 func nonEmpty(s *string) *string {

@@ -129,6 +129,15 @@
 // roster (role picks the policy variant); a name missing there falls back
 // to the assignee name of the employee's latest-created ticket.
 //
+// # Evidence (§9)
+//
+// Each card carries the items that counted (Card.Evidence, schema.Evidence
+// rows, table scorecard_evidence): recorded as row indexes while counting,
+// in the same pass, and made into rows when the card is built; see
+// evidence.go for what each KPI's rows are. CheckEvidence holds a card's
+// rows to its KPI lines (the rows add up to the numerators, denominators,
+// values and sample sizes).
+//
 // # Determinism and memory
 //
 // Cards are sorted by employee id, lists are sorted, and no map order

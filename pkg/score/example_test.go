@@ -382,6 +382,9 @@ func diffResults(a, b *Result) string {
 		if !reflect.DeepEqual(ca.KPIs, cb.KPIs) {
 			return fmt.Sprintf("card %d kpis:\n%+v\nvs\n%+v", i, ca.KPIs, cb.KPIs)
 		}
+		if !reflect.DeepEqual(ca.Evidence, cb.Evidence) {
+			return fmt.Sprintf("card %d evidence differs (%d vs %d rows)", i, len(ca.Evidence), len(cb.Evidence))
+		}
 	}
 	a2, b2 := *a, *b
 	a2.Cards, b2.Cards, a2.PooledSatisfaction, b2.PooledSatisfaction = nil, nil, nil, nil

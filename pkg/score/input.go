@@ -62,7 +62,7 @@ type Ticket struct {
 	HasCost           bool
 }
 
-// Survey is the compact form of schema.Survey (about 96 bytes plus its
+// Survey is the compact form of schema.Survey (about 112 bytes plus its
 // strings). Times are Unix milliseconds.
 type Survey struct {
 	ResponseID string
@@ -74,6 +74,9 @@ type Survey struct {
 	UploadedAt  int64
 	SourceRow   int64
 	Rating      int32
+
+	// Comment is the masked comment ("" when null), for the evidence.
+	Comment string
 }
 
 // Evaluation is the compact form of schema.Evaluation.
@@ -86,6 +89,7 @@ type Evaluation struct {
 	ValueCenti int64 // value ×100
 	UploadedAt int64 // Unix ms
 	SourceRow  int64
+	Note       string // the masked note ("" when null), for the evidence
 }
 
 func ms(t *time.Time) int64 {
@@ -184,6 +188,7 @@ func SurveyFromSchema(s *schema.Survey) Survey {
 		UploadedAt:  s.SourceUploadedAt.UnixMilli(),
 		SourceRow:   s.SourceRow,
 		Rating:      s.Rating,
+		Comment:     str(s.Comment),
 	}
 }
 
@@ -197,5 +202,6 @@ func EvaluationFromSchema(e *schema.Evaluation) Evaluation {
 		ValueCenti: e.ValueCenti,
 		UploadedAt: e.SourceUploadedAt.UnixMilli(),
 		SourceRow:  e.SourceRow,
+		Note:       str(e.Note),
 	}
 }

@@ -55,7 +55,7 @@ func (c *scoring) ticketExt(a *acc, t *Ticket) {
 // recordExt keeps an evaluation record of M for the record metrics, and
 // reports whether the record is of a kind the policy declares (so that it
 // counts as used, and as activity in M).
-func (c *scoring) recordExt(a *acc, e *Evaluation, month string) bool {
+func (c *scoring) recordExt(a *acc, e *Evaluation, idx int32, month string) bool {
 	if e.Month != month {
 		return false
 	}
@@ -70,7 +70,7 @@ func (c *scoring) recordExt(a *acc, e *Evaluation, month string) bool {
 	r.n++
 	r.centi += e.ValueCenti
 	if r.latest.newer(e.Month, e) {
-		r.latest = &pick{e.Month, e.UploadedAt, e.SourceKey, e.SourceRow, e.ValueCenti}
+		r.latest = &pick{e.Month, e.UploadedAt, e.SourceKey, e.SourceRow, e.ValueCenti, idx}
 	}
 	return slices.ContainsFunc(c.p.Kinds, func(k policy.Kind) bool { return k.ID == e.Kind })
 }

@@ -1,0 +1,120 @@
+package score
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scorecard/scorecard/pkg/policy"
+)
+
+// CheckEvidence reports whether a card's evidence adds up to its KPI rows
+// under the policy p that scored it: a KPI's rows are its sample size; a
+// rate's Met rows are its numerator and its rows its denominator; a
+// count's record values plus its ticket complaints (1 each) are its value;
+// an exam score or a rating is its one record's value; an average is the
+// mean of its records. A KPI whose metric has no evidence (see
+// evidence.go) has no rows. Rows must name the card's employee and be in
+// KPI order, then item kind and id. Tests hold every card to it.
+func CheckEvidence(c *Card, p *policy.Policy) error {
+	id := c.Scorecard.EmployeeID
+	role := ""
+	if c.Scorecard.Role != nil {
+		role = *c.Scorecard.Role
+	}
+	r, err := p.ForRole(role)
+	if err != nil {
+		return err
+	}
+	if len(r.KPIs) != len(c.KPIs) {
+		return fmt.Errorf("evidence of %s: %d KPIs, policy has %d", id, len(c.KPIs), len(r.KPIs))
+	}
+	pos := map[string]int{}
+	for i, k := range c.KPIs {
+		pos[k.KPI] = i
+	}
+	type sums struct{ rows, met, micro int64 }
+	got := make([]sums, len(c.KPIs))
+	for i, e := range c.Evidence {
+		p, ok := pos[e.KPI]
+		if e.EmployeeID != id || !ok || e.Version != c.KPIs[p].Version {
+			return fmt.Errorf("evidence of %s: row %d names employee %s, KPI %s, version %d", id, i, e.EmployeeID, e.KPI, e.Version)
+		}
+		if i > 0 {
+			prev := c.Evidence[i-1]
+			pp := pos[prev.KPI]
+			if pp > p || (pp == p && (prev.Item > e.Item || (prev.Item == e.Item && strings.Compare(prev.ItemID, e.ItemID) >= 0))) {
+				return fmt.Errorf("evidence of %s: row %d (%s %s %s) out of order", id, i, e.KPI, e.Item, e.ItemID)
+			}
+		}
+		s := &got[p]
+		s.rows++
+		if e.Met != nil && *e.Met {
+			s.met++
+		}
+		if e.ValueMicro != nil {
+			s.micro += *e.ValueMicro
+		} else {
+			s.micro += 10000 // a ticket complaint counts 1
+		}
+	}
+	for i, k := range c.KPIs {
+		s, m := got[i], r.KPIs[i].Metric
+		bad := func(what string, want, have int64) error {
+			return fmt.Errorf("evidence of %s, KPI %s: %s %d, rows give %d", id, k.KPI, what, want, have)
+		}
+		if evidenceOf(m) && k.SampleSize != s.rows {
+			return bad("sample size", k.SampleSize, s.rows)
+		}
+		if !evidenceOf(m) && s.rows != 0 {
+			return bad("rows (metric has no evidence)", 0, s.rows)
+		}
+		switch m {
+		case policy.MetricOnTimeRate, policy.MetricSatisfactionRate, policy.MetricComplaintSuccessRate:
+			if k.Denominator == nil || *k.Denominator != s.rows {
+				return bad("denominator", deref(k.Denominator), s.rows)
+			}
+			if k.Numerator == nil || *k.Numerator != s.met {
+				return bad("numerator", deref(k.Numerator), s.met)
+			}
+		case policy.MetricResponsibilityIncidents, policy.MetricAttitudeComplaints, policy.MetricCommunicationErrors:
+			if k.ValueMicro == nil || *k.ValueMicro != s.micro {
+				return bad("value", deref(k.ValueMicro), s.micro)
+			}
+		case policy.MetricExamScore, policy.MetricProblemSolvingRating:
+			if s.rows > 1 || (s.rows == 1) != (k.ValueMicro != nil) || (s.rows == 1 && *k.ValueMicro != s.micro) {
+				return bad("value", deref(k.ValueMicro), s.micro)
+			}
+		case policy.MetricAvgPeerReview:
+			if s.rows == 0 {
+				if k.ValueMicro != nil {
+					return bad("value", *k.ValueMicro, 0)
+				}
+				break
+			}
+			// the mean of the values ×10^4, rounded half-up
+			if want := roundScaled(ratio(s.micro, s.rows), 1); k.ValueMicro == nil || *k.ValueMicro != want {
+				return bad("mean value", deref(k.ValueMicro), want)
+			}
+		}
+	}
+	return nil
+}
+
+// evidenceOf says whether metric m has evidence rows.
+func evidenceOf(m policy.Metric) bool {
+	switch m {
+	case policy.MetricOnTimeRate, policy.MetricSatisfactionRate,
+		policy.MetricComplaintSuccessRate, policy.MetricAttitudeComplaints,
+		policy.MetricResponsibilityIncidents, policy.MetricCommunicationErrors,
+		policy.MetricAvgPeerReview, policy.MetricExamScore, policy.MetricProblemSolvingRating:
+		return true
+	}
+	return false
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
