@@ -35,8 +35,8 @@ var rosterSpec = sourceSpec{
 
 type employeeVals struct {
 	name, team, role, agents string
-	pay              int64
-	hired, left      int32
+	pay                      int64
+	hired, left              int32
 }
 
 type rosterBuilder struct{ e schema.Employee }
