@@ -11,6 +11,9 @@
 // rejected). A removed export (status removed) has no counts and no outputs:
 // removed_outputs lists the normalized and quarantine files deleted with it,
 // and etag, version_id and size are those of the version that was removed.
+// skipped_rows counts records that are not data and are in no other count:
+// the mapping's skip_rows under the header and unanswered survey
+// invitations.
 //
 // It imports only the standard library: the close must be able to read a
 // report without linking the export readers.
