@@ -140,3 +140,39 @@ func TestBringYourOwnExports(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestMappingChangeAndForce: as a new customer would do it, with the
+// CLI only: a DMY export fails every date; adding date_order to
+// config/mapping.yaml and running `scorecard ingest` again re-reads it
+// (never "nothing to do" with the old report); --force re-reads all.
+func TestIngestMappingChangeAndForce(t *testing.T) {
+	dir := t.TempDir()
+	write := func(key, body string) {
+		p := filepath.Join(dir, filepath.FromSlash(key))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	write("raw/crm/servicenow.csv", "number,opened_at,assigned_to\nINC1,29-02-2016 01:16,E1\nINC2,08-01-2025 15:00,E2\n")
+	var out bytes.Buffer
+	ingest := func(args ...string) string {
+		t.Helper()
+		out.Reset()
+		run(context.Background(), append([]string{"ingest", "--store", dir}, args...), &out, &out)
+		return out.String()
+	}
+	got := ingest()
+	require.Contains(t, got, "missing required column")
+	write(bucket.MappingKey, "crm:\n  ticket_id: [number]\n  created_at: [opened_at]\n  assignee_id: [assigned_to]\n")
+	got = ingest()
+	require.Contains(t, got, "EMPTY   raw/crm/servicenow.csv: 2 rows read, 0 accepted, 2 rejected (bad_timestamp 2)")
+	require.Contains(t, got, "warning: no row accepted")
+	require.Contains(t, got, "warning: no category column")
+	write(bucket.MappingKey, "crm:\n  ticket_id: [number]\n  created_at: [opened_at]\n  assignee_id: [assigned_to]\n  date_order: DMY\n  defaults: {category: simple}\n")
+	got = ingest()
+	require.Contains(t, got, "ok      raw/crm/servicenow.csv: 2 rows read, 2 accepted, 0 rejected")
+	require.NotContains(t, got, "warning")
+	require.Empty(t, ingest(), "nothing changed: nothing to do")
+	require.Contains(t, ingest("--force"), "ok      raw/crm/servicenow.csv: 2 rows read, 2 accepted")
+	write(bucket.MappingKey, "crm:\n  date_ordr: DMY\n")
+	require.Contains(t, ingest(), `crm: unknown field or setting "date_ordr"`)
+}
