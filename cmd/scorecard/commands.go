@@ -31,6 +31,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("ingest", stderr)
 	storeSpec := fs.String("store", "", "directory or s3://bucket")
 	verbose := fs.Bool("v", false, "log each step")
+	force := fs.Bool("force", false, "ingest again even the objects whose report is current")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,7 +42,9 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return ingestKeys(ctx, ingestJob(st, wire.Local(stderr, logLevel(*verbose))), fs.Args(), stdout)
+	job := ingestJob(st, wire.Local(stderr, logLevel(*verbose)))
+	job.Force = *force
+	return ingestKeys(ctx, job, fs.Args(), stdout)
 }
 
 // ingestJob and closeJob build the jobs the commands run.
@@ -85,7 +88,14 @@ func ingestKeys(ctx context.Context, in *ingestjob.Job, keys []string, stdout io
 		case rep.Status == ingestreport.StatusSkipped:
 			fmt.Fprintf(stdout, "skipped %s: not under raw/%s/\n", k, strings.Join(source.Names(), "/, raw/"))
 		default:
-			fmt.Fprintf(stdout, "ok      %s: %d rows read, %d accepted, %d rejected%s\n", k, rep.RowsRead, rep.Accepted, rep.Rejected, reasons(rep.RejectedByReason))
+			status := "ok     "
+			if rep.Accepted == 0 {
+				status = "EMPTY  " // never a silent ok: see the warning
+			}
+			fmt.Fprintf(stdout, "%s %s: %d rows read, %d accepted, %d rejected%s\n", status, k, rep.RowsRead, rep.Accepted, rep.Rejected, reasons(rep.RejectedByReason))
+			for _, w := range rep.Warnings {
+				fmt.Fprintf(stdout, "        warning: %s\n", w)
+			}
 		}
 	}
 	if len(failed) > 0 {

@@ -267,6 +267,7 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
 	sources(in, raw)
+	in.warnings = linkAgents(in)
 	res, err := score.Compute(score.Input{
 		Month: month, Policy: pol, Calendar: cal,
 		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations,
@@ -279,6 +280,7 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	case err != nil:
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
+	in.warnings = append(in.warnings, degenerate(res)...)
 	through, _ := cal.CoveredThrough(now, pol.Location())
 	ready := readiness.Evaluate(readiness.Input{
 		Month: month, Now: now, Location: pol.Location(), Settings: pol.Readiness,

@@ -34,6 +34,8 @@ type inputs struct {
 	partitions  []string
 	quarantined []QuarantineLine
 	sources     []payroll.SourceObject
+	// warnings go into the close report (agent links, degenerate results).
+	warnings []string
 	// complete says which normalized keys are inputs: outputs of an ok
 	// ingest report whose raw object is still the version it read.
 	complete map[string]bool

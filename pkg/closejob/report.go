@@ -38,6 +38,10 @@ type Report struct {
 	Changes             []payroll.Change `json:"changes,omitempty"`
 	// AllowIncomplete is set when the month was closed although not ready.
 	AllowIncomplete *payroll.Override `json:"allow_incomplete,omitempty"`
+	// Warnings say what a person should check before trusting the result:
+	// agents linked to nobody, a CRM whose agents are not on the roster, a
+	// weighted KPI assessed for nobody, every score identical.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ReviewLine is an employee a person should look at before payroll runs,
@@ -74,6 +78,7 @@ func newReport(month calendar.Month, pol *policy.Policy, res *score.Result, in *
 		Quarantined:         in.quarantined,
 		InputObjects:        len(in.objects),
 		PartitionsRead:      in.partitions,
+		Warnings:            in.warnings,
 	}
 	r.Policy.ID, r.Policy.SHA256 = pol.ID, pol.SHA256
 	inactivePay := "multiplier " + payroll.FormatCenti(pol.NoActivity.MultiplierCenti())
@@ -115,6 +120,12 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "\n**Closed although not ready**, as asked: %s\n\n", o.Reason)
 		for _, c := range o.Failed {
 			fmt.Fprintf(&b, "- %s: %s\n", c.Name, c.Found)
+		}
+	}
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", w)
 		}
 	}
 	b.WriteString("\n## Bands\n\n| band | employees |\n|---|---|\n")

@@ -82,7 +82,23 @@
 // required markers such as "(必填)" or "*" stripped) and then with spaces,
 // underscores and hyphens removed. Each field matches its own name, the
 // built-in aliases of spec §3.1-3.4 and any extra aliases from
-// config/mapping.yaml (ParseAliases). A survey's rating column is otherwise
+// config/mapping.yaml (ParseMapping, or the older ParseAliases); the extra
+// aliases are matched first, over every column, so an explicit mapping
+// wins over a built-in alias on another column.
+//
+// # Settings
+//
+// Options.Settings carries a source's section of config/mapping.yaml
+// (docs/mapping.md): date_order (DMY/MDY dates, parseTimeOrder) and Go
+// time layouts (formats); null_values added to DefaultNullValues (and, in
+// the agent fields, placeholders such as "No Agent"); ignore (headers never
+// matched); sheet (the XLSX worksheet); header_row and skip_rows (rows
+// above and under the header that are not data, counted in
+// FileInfo.Skipped); values (per field, a cell value read as another, spec
+// §11); defaults (a ticket's category). A survey row with a blank or
+// "Offered" rating is an unanswered invitation: skipped and counted in
+// FileInfo.Skipped, not in RowsRead. A ticket export without a category
+// column gets a FileInfo.Warnings entry. A survey's rating column is otherwise
 // the first header containing 满意 or "satisf". Unknown columns, and repeated
 // columns of a field already matched, are listed in FileInfo.Ignored. A
 // missing required column fails the file with missing_column naming the

@@ -134,6 +134,9 @@ type fieldSpec struct {
 	required bool
 	// masked fields hold customer data: dropped, and "***" in RowError.Record.
 	masked bool
+	// agent fields name the employee credited: placeholders such as
+	// "No Agent" or "unassigned" are empty there.
+	agent bool
 }
 
 // sourceSpec describes the columns of one source.
@@ -237,22 +240,31 @@ type mapping struct {
 	names   []string // per column: key in RowError.Record
 }
 
-// mapHeader matches header cells to spec's fields.
-func mapHeader(spec *sourceSpec, header []string, extra Aliases) (*mapping, *FileError) {
-	lookup := map[string]int{}
+// mapHeader matches header cells to spec's fields. Extra aliases (the
+// mapping's) are matched first, over every column, so an explicit alias
+// wins over a built-in alias on another column; then the built-in ones,
+// for the fields still unmatched. Headers in ignore are never matched.
+func mapHeader(spec *sourceSpec, header []string, extra Aliases, ignore ...[]string) (*mapping, *FileError) {
+	builtin, explicit := map[string]int{}, map[string]int{}
 	for i, f := range spec.fields {
-		lookup[headerKey(NormalizeHeader(f.name))] = i
+		builtin[headerKey(NormalizeHeader(f.name))] = i
 		for _, a := range f.aliases {
-			lookup[headerKey(NormalizeHeader(a))] = i
+			builtin[headerKey(NormalizeHeader(a))] = i
 		}
 	}
 	for name, list := range extra[spec.source] {
 		if i := spec.field(name); i >= 0 {
 			for _, a := range list {
 				if k := headerKey(NormalizeHeader(a)); k != "" {
-					lookup[k] = i
+					explicit[k] = i
 				}
 			}
+		}
+	}
+	ignored := map[string]bool{}
+	for _, l := range ignore {
+		for _, h := range l {
+			ignored[headerKey(NormalizeHeader(h))] = true
 		}
 	}
 	m := &mapping{
@@ -283,27 +295,31 @@ func mapHeader(spec *sourceSpec, header []string, extra Aliases) (*mapping, *Fil
 	}
 	matched := make([]bool, len(header))
 	for j, k := range keys {
-		if k == "" {
-			continue
-		}
-		i, ok := lookup[k]
-		if !ok {
-			// An unknown column named like customer contact data.
-			m.masked[j] = looksPersonal(NormalizeHeader(header[j]))
-			continue
-		}
-		// A repeated column of a customer field (a second phone column)
-		// is ignored, and masked like the first.
-		m.masked[j] = spec.fields[i].masked
-		if m.col[i] < 0 {
-			m.col[i] = j
-			matched[j] = true
+		// An unknown column named like customer contact data.
+		m.masked[j] = k != "" && looksPersonal(NormalizeHeader(header[j]))
+	}
+	for _, lookup := range []map[string]int{explicit, builtin} {
+		for j, k := range keys {
+			if k == "" || matched[j] {
+				continue
+			}
+			i, ok := lookup[k]
+			if !ok {
+				continue
+			}
+			// A repeated (or ignored) column of a customer field (a second
+			// phone column) is masked like the first.
+			m.masked[j] = m.masked[j] || spec.fields[i].masked
+			if m.col[i] < 0 && !ignored[k] {
+				m.col[i] = j
+				matched[j] = true
+			}
 		}
 	}
 	if f := spec.ratingFallback; f >= 0 && m.col[f] < 0 {
 		for j, h := range header {
 			n := NormalizeHeader(h)
-			if !matched[j] && (strings.Contains(n, "满意") || strings.Contains(n, "satisf")) {
+			if !matched[j] && !ignored[keys[j]] && (strings.Contains(n, "满意") || strings.Contains(n, "satisf")) {
 				m.col[f] = j
 				matched[j] = true
 				break
@@ -337,6 +353,16 @@ func mapHeader(spec *sourceSpec, header []string, extra Aliases) (*mapping, *Fil
 		}
 	}
 	return m, nil
+}
+
+// warnings are what the file's mapping leaves to a guess: a ticket export
+// without a category column gives every ticket the simple category (the
+// simple SLA) unless the mapping sets a default.
+func (s *sourceSpec) warnings(m *mapping, set *Settings) []string {
+	if s.source != SourceCRM || m.col[tCategory] >= 0 || set.Defaults["category"] != "" {
+		return nil
+	}
+	return []string{"no category column: every ticket is simple (the simple SLA); map one (category: [<header>], values: category: {...}) or set defaults: {category: ...} in config/mapping.yaml"}
 }
 
 // missingColumn builds the missing_column error for the fields (one, or

@@ -484,6 +484,7 @@ var ratingWords = map[string]int32{
 	"非常满意": 5, "很满意": 5, "满意": 4, "一般": 3, "不满意": 2, "非常不满意": 1, "很不满意": 1,
 	"very satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very dissatisfied": 1,
 	"unsatisfied": 2, "very unsatisfied": 1,
+	"好评": 5, "中评": 3, "差评": 1,
 }
 
 // parseRating parses a 1-5 rating: a number (5, 5.0, 5分, 5星) or a word.
@@ -497,6 +498,9 @@ func parseRating(s string) (int32, string) {
 	}
 	n := normalizeValue(s)
 	if r, ok := ratingWords[n]; ok {
+		return r, ""
+	}
+	if r, ok := starRating(n); ok {
 		return r, ""
 	}
 	n = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(n, "分"), "星"))
@@ -636,3 +640,19 @@ func truncateRunes(s string, n int) string {
 }
 
 func nfkc(s string) string { return norm.NFKC.String(s) }
+
+// starRating reads a rating written in stars: ★★★★★ is 5, ★★★☆☆ is 3 (a
+// white star is an empty one). One to five black stars, nothing else.
+func starRating(s string) (int32, bool) {
+	var black int32
+	for _, r := range s {
+		switch r {
+		case '★':
+			black++
+		case '☆', ' ':
+		default:
+			return 0, false
+		}
+	}
+	return black, black >= 1 && black <= 5
+}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,16 @@ var (
 // open sniffs the format: XLSX by extension or ZIP magic, a legacy .xls
 // (OLE2) workbook is unsupported, anything else is read as text.
 func open(r io.Reader, key string) (*input, error) {
+	return openSheet(r, key, "")
+}
+
+// xml2003 is how an XML Spreadsheet 2003 file (Excel's "XML Spreadsheet",
+// often named .xls) begins, after an optional BOM and XML declaration.
+var xml2003 = []byte("urn:schemas-microsoft-com:office:spreadsheet")
+
+// openSheet is open reading the worksheet named sheet of a workbook ("" =
+// the first).
+func openSheet(r io.Reader, key, sheet string) (*input, error) {
 	prefix := make([]byte, len(oleMagic))
 	n, err := io.ReadFull(r, prefix)
 	prefix = prefix[:n]
@@ -58,23 +69,38 @@ func open(r io.Reader, key string) (*input, error) {
 		return nil, fileErr(CodeEmptyFile, 0, "the file is empty")
 	case bytes.HasPrefix(prefix, oleMagic):
 		return nil, fileErr(CodeUnsupportedFormat, 0, "a legacy Excel .xls (or password-protected) workbook: save it as .xlsx or CSV")
+	case (bytes.HasPrefix(prefix, []byte("<?xml")) || bytes.HasPrefix(prefix, []byte("\xef\xbb\xbf<?xm"))) && isXML2003(r, &prefix):
+		return nil, fileErr(CodeUnsupportedFormat, 0, "an Excel XML Spreadsheet 2003 file: save it as .xlsx or CSV")
 	case bytes.HasPrefix(prefix, zipMagic) || ext == ".xlsx" || ext == ".xlsm":
 		in := &input{xlsx: true, info: FileInfo{Format: "xlsx"}}
 		if !bytes.HasPrefix(prefix, zipMagic) {
 			return in, fileErr(CodeBadXLSX, 0, "named %s but not an XLSX workbook (no ZIP signature)", ext)
 		}
-		t, date1904, err := openXLSX(io.MultiReader(bytes.NewReader(prefix), r))
+		t, date1904, err := openXLSX(io.MultiReader(bytes.NewReader(prefix), r), sheet)
 		if err != nil {
 			return in, err
 		}
 		in.tbl, in.date1904 = t, date1904
 		return in, nil
 	}
+	if len(prefix) > len(oleMagic) { // isXML2003 read further: the text reader starts over
+		r = io.MultiReader(bytes.NewReader(prefix), r)
+		prefix = nil
+	}
 	dec := newDecoder(r, prefix)
 	sp := newSplitter(dec, ',')
 	sp.delim = sniffDelimiter(sp.br)
 	in := &input{dec: dec, tbl: &csvTable{sp: sp}, info: FileInfo{Format: "csv", Delimiter: string(sp.delim)}}
 	return in, nil
+}
+
+// isXML2003 reads up to 4 KiB more of r into *prefix and reports whether
+// the text declares the XML Spreadsheet 2003 namespace.
+func isXML2003(r io.Reader, prefix *[]byte) bool {
+	more := make([]byte, 4096)
+	n, _ := io.ReadFull(r, more)
+	*prefix = append(*prefix, more[:n]...)
+	return bytes.Contains(*prefix, xml2003)
 }
 
 type csvTable struct{ sp *splitter }
@@ -108,7 +134,7 @@ type xlsxTable struct {
 	tmp string
 }
 
-func openXLSX(r io.Reader) (t *xlsxTable, date1904 bool, err error) {
+func openXLSX(r io.Reader, sheet string) (t *xlsxTable, date1904 bool, err error) {
 	defer func() {
 		if p := recover(); p != nil { // a malformed workbook must not crash the reader
 			if t != nil {
@@ -127,7 +153,7 @@ func openXLSX(r io.Reader) (t *xlsxTable, date1904 bool, err error) {
 		t.close()
 		return nil, false, fmt.Errorf("spooling workbook: %w", err)
 	}
-	if t.x, err = newXLSXReader(tmp, size); err != nil {
+	if t.x, err = newXLSXReaderSheet(tmp, size, sheet); err != nil {
 		t.close()
 		return nil, false, err
 	}
@@ -166,26 +192,55 @@ type builder[T any] interface {
 
 // readSource is the loop shared by the Read* functions.
 func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T], accept func(*T) error, reject func(*RowError) error) (info FileInfo, err error) {
-	rd, err := NewReader(r, opt.SourceKey)
+	set := opt.Settings
+	if set == nil {
+		set = &Settings{}
+	}
+	in, err := openSheet(r, opt.SourceKey, set.Sheet)
+	rd := &Reader{in: in}
+	if err != nil && in != nil && in.tbl != nil {
+		in.tbl.close()
+	}
 	defer func() { info = withCounts(rd.Info(), info) }()
 	if err != nil {
 		return info, wrapRead(opt.SourceKey, err)
 	}
 	defer rd.Close()
-	in := rd.in
-	header, err := rd.Read()
+	if x, ok := in.tbl.(*xlsxTable); ok {
+		info.Sheet = x.x.sheet
+	}
+	var header []string
+	for i := 0; i < max(set.HeaderRow, 1); i++ {
+		if header, err = rd.Read(); err != nil {
+			break
+		}
+	}
 	if errors.Is(err, io.EOF) {
-		return info, fileErr(CodeNoHeader, 0, "no header row: the file has only blank lines")
+		return info, fileErr(CodeNoHeader, 0, "no header row: the file has only blank lines%s", headerRowNote(set))
 	}
 	if err != nil {
 		return info, wrapRead(opt.SourceKey, err)
 	}
 	hline := rd.line
-	m, ferr := mapHeader(spec, header, opt.Aliases)
+	extra := opt.Aliases
+	if len(set.Aliases) > 0 {
+		merged := map[string][]string{}
+		for f, l := range opt.Aliases[spec.source] {
+			merged[f] = append(merged[f], l...)
+		}
+		for f, l := range set.Aliases {
+			merged[f] = append(merged[f], l...)
+		}
+		extra = Aliases{spec.source: merged}
+	}
+	m, ferr := mapHeader(spec, header, extra, set.Ignore)
 	info.Mapping, info.Ignored = m.info, m.ignored
 	if ferr != nil {
 		ferr.Line = hline
 		ferr.Message = fmt.Sprintf("line %d: %s", hline, ferr.Message)
+		if x, ok := in.tbl.(*xlsxTable); ok {
+			ferr.Message += fmt.Sprintf(" (worksheet %q read; the workbook's sheets: %s; choose one with sheet: in config/mapping.yaml)", x.x.sheet, quoteList(x.x.sheets))
+		}
 		return info, ferr
 	}
 	c := &rowCtx{
@@ -194,8 +249,18 @@ func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T],
 		uploaded: opt.UploadedAt.UTC().Truncate(time.Millisecond),
 		enums:    map[string]string{},
 	}
+	c.configure(set)
+	info.Warnings = spec.warnings(m, set)
 	if len(opt.CustomerKeySecret) > 0 {
 		c.mac = hmac.New(sha256.New, opt.CustomerKeySecret)
+	}
+	for i := 0; i < set.SkipRows; i++ {
+		if _, err := rd.Read(); errors.Is(err, io.EOF) {
+			return info, nil
+		} else if err != nil {
+			return info, wrapRead(opt.SourceKey, err)
+		}
+		info.Skipped++
 	}
 	for {
 		cells, err := rd.Read()
@@ -226,16 +291,31 @@ func readSource[T any](r io.Reader, opt Options, spec *sourceSpec, b builder[T],
 			}
 			continue
 		}
+		if c.skipped {
+			// Not data (an unanswered survey): counted apart, and the next
+			// row takes its number, so rows read stays accepted + rejected.
+			info.RowsRead--
+			info.Skipped++
+			continue
+		}
 		if err := reject(c.rowError()); err != nil {
 			return info, fmt.Errorf("reading %s: rejecting row %d: %w", opt.SourceKey, info.RowsRead, err)
 		}
 	}
 }
 
+func headerRowNote(set *Settings) string {
+	if set.HeaderRow > 1 {
+		return fmt.Sprintf(" (header_row is %d)", set.HeaderRow)
+	}
+	return ""
+}
+
 // withCounts is the byte layer's description of the file with what the row
 // layer counted and mapped.
 func withCounts(file, rows FileInfo) FileInfo {
 	file.Mapping, file.Ignored, file.RowsRead = rows.Mapping, rows.Ignored, rows.RowsRead
+	file.Skipped, file.Sheet, file.Warnings = rows.Skipped, rows.Sheet, rows.Warnings
 	return file
 }
 
@@ -269,13 +349,83 @@ type rowCtx struct {
 	macBuf   []byte
 	enums    map[string]string
 
+	// From the mapping's settings (configure).
+	nulls     map[string]bool     // normalized cells read as empty
+	nullFirst [256]bool           // first bytes of nulls, both cases
+	nullLen   int                 // longest of nulls, in bytes
+	vals      []map[string]string // per field: value mapping
+	def       []string            // per field: default value
+	order     string              // date order: "", "DMY", "MDY"
+	layouts   []string            // extra time layouts
+
 	cells     []string
+	skipped   bool
 	line, row int64
 	err       *RowError
 }
 
 func (c *rowCtx) reset(cells []string, line, row int64) {
-	c.cells, c.line, c.row, c.err = cells, line, row, nil
+	c.cells, c.line, c.row, c.err, c.skipped = cells, line, row, nil, false
+}
+
+// configure applies a source's settings to the row context.
+func (c *rowCtx) configure(set *Settings) {
+	n := len(c.spec.fields)
+	c.vals, c.def = make([]map[string]string, n), make([]string, n)
+	c.nulls = map[string]bool{}
+	add := func(v string) {
+		v = normalizeValue(v)
+		if v == "" {
+			return
+		}
+		c.nulls[v] = true
+		c.nullFirst[v[0]] = true
+		if 'a' <= v[0] && v[0] <= 'z' {
+			c.nullFirst[v[0]-'a'+'A'] = true
+		}
+		c.nullLen = max(c.nullLen, len(v)+8) // room for spaces and case
+	}
+	for _, v := range DefaultNullValues {
+		add(v)
+	}
+	for _, v := range set.NullValues {
+		add(v)
+	}
+	for _, v := range agentPlaceholders {
+		c.nullFirst[v[0]] = true
+		if 'a' <= v[0] && v[0] <= 'z' {
+			c.nullFirst[v[0]-'a'+'A'] = true
+		}
+		c.nullLen = max(c.nullLen, len(v)+8)
+	}
+	for name, vm := range set.Values {
+		if f := c.spec.field(name); f >= 0 {
+			c.vals[f] = vm
+		}
+	}
+	for name, v := range set.Defaults {
+		if f := c.spec.field(name); f >= 0 {
+			c.def[f] = v
+		}
+	}
+	c.order, c.layouts = set.DateOrder, set.Formats
+}
+
+// isNull reports whether the cell s of field f is a placeholder for no
+// value (DefaultNullValues, the mapping's null_values, and for the agent
+// fields "No Agent", "unassigned" and the like).
+func (c *rowCtx) isNull(f int, s string) bool {
+	if len(s) > c.nullLen || !c.nullFirst[s[0]] {
+		return false
+	}
+	if c.nulls[s] {
+		return true
+	}
+	n := c.enum(s)
+	if c.nulls[n] {
+		return true
+	}
+	return c.spec.fields[f].agent && slices.Contains(agentPlaceholders, n)
 }
 
 func (c *rowCtx) lineage() schema.Lineage {
@@ -289,6 +439,27 @@ func (c *rowCtx) has(f int) bool { return c.m.col[f] >= 0 }
 func (c *rowCtx) str(f int) string {
 	j := c.m.col[f]
 	if j < 0 || j >= len(c.cells) {
+		return c.def[f]
+	}
+	s := trimSpace(c.cells[j])
+	if s == "" {
+		return c.def[f]
+	}
+	if vm := c.vals[f]; vm != nil {
+		if v, ok := vm[c.enum(s)]; ok {
+			return v
+		}
+	}
+	if c.isNull(f, s) {
+		return c.def[f]
+	}
+	return s
+}
+
+// cell is the field's trimmed cell as it is in the file (for messages).
+func (c *rowCtx) cell(f int) string {
+	j := c.m.col[f]
+	if j < 0 || j >= len(c.cells) {
 		return ""
 	}
 	return trimSpace(c.cells[j])
@@ -296,7 +467,7 @@ func (c *rowCtx) str(f int) string {
 
 // fail records reason for field f with the field's cell, and returns false.
 func (c *rowCtx) fail(f int, reason string) bool {
-	return c.failValue(c.spec.fields[f].name, c.str(f), reason)
+	return c.failValue(c.spec.fields[f].name, c.cell(f), reason)
 }
 
 func (c *rowCtx) failValue(field, value, reason string) bool {
@@ -411,7 +582,12 @@ func (c *rowCtx) enum(s string) string {
 
 // timestamp parses a timestamp cell (in XLSX also an Excel serial).
 func (c *rowCtx) timestamp(s string) (time.Time, bool) {
-	if t, ok := parseTime(s, c.loc); ok {
+	if len(c.layouts) > 0 {
+		if t, ok := parseLayouts(s, c.loc, c.layouts); ok {
+			return t, true
+		}
+	}
+	if t, ok := parseTimeOrder(s, c.loc, c.order); ok {
 		return t, true
 	}
 	if c.xlsx {

@@ -188,13 +188,13 @@ func TestReadHugeField(t *testing.T) {
 func TestReadFormulaCells(t *testing.T) {
 	data := "工单号,创建时间,工号,处理人,渠道\n" +
 		"T1,2026-09-01,E1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",+86 400\n" +
-		"T2,2026-09-01,E1,@SUM(A1),-\n"
+		"T2,2026-09-01,E1,@SUM(A1),-2+3\n"
 	res := mustTicketsOK(t, []byte(data), testOpt)
 	if len(res.rows) != 2 {
 		t.Fatalf("rejected %v", res.errs)
 	}
 	if *res.rows[0].AssigneeName != `=HYPERLINK("http://x","y")` || *res.rows[0].Channel != "+86 400" ||
-		*res.rows[1].AssigneeName != "@SUM(A1)" || *res.rows[1].Channel != "-" {
+		*res.rows[1].AssigneeName != "@SUM(A1)" || *res.rows[1].Channel != "-2+3" {
 		t.Fatalf("rows = %q %q %q %q", *res.rows[0].AssigneeName, *res.rows[0].Channel, *res.rows[1].AssigneeName, *res.rows[1].Channel)
 	}
 }

@@ -15,6 +15,7 @@ const (
 	rPerformancePay
 	rHiredAt
 	rLeftAt
+	rAgentIDs
 )
 
 var rosterSpec = sourceSpec{
@@ -28,13 +29,14 @@ var rosterSpec = sourceSpec{
 		rPerformancePay: {name: "performance_pay", aliases: []string{"绩效工资", "绩效工资基数"}},
 		rHiredAt:        {name: "hired_at", aliases: []string{"入职日期", "入职时间"}},
 		rLeftAt:         {name: "left_at", aliases: []string{"离职日期", "离职时间"}},
+		rAgentIDs:       {name: "agent_ids", aliases: []string{"系统账号", "CRM账号", "坐席账号", "agent login", "agent email", "crm login", "logins"}},
 	},
 }
 
 type employeeVals struct {
-	name, team, role string
-	pay              int64
-	hired, left      int32
+	name, team, role, agents string
+	pay                      int64
+	hired, left              int32
 }
 
 type rosterBuilder struct{ e schema.Employee }
@@ -63,6 +65,10 @@ func (b *rosterBuilder) build(c *rowCtx) *schema.Employee {
 	if e.PerformancePayFen != nil && *e.PerformancePayFen < 0 {
 		c.fail(rPerformancePay, ReasonOutOfRange)
 		return nil
+	}
+	if s := c.str(rAgentIDs); s != "" {
+		v.agents = nfkc(s)
+		e.AgentIDs = &v.agents
 	}
 	if e.HiredAt, ok = c.optDate(rHiredAt, &v.hired); !ok {
 		return nil

@@ -61,7 +61,6 @@ func TestReadSurveysRows(t *testing.T) {
 		}, "", ""},
 		{"neither id", surveyHeader, with(surveyBase, "工单号", ""), nil, "ticket_id", ReasonRequiredEmpty},
 		{"neither id, employee column only", []string{"工号", "提交时间", "满意度"}, surveyBase, nil, "employee_id", ReasonRequiredEmpty},
-		{"empty rating", surveyHeader, with(surveyBase, "满意度", ""), nil, "rating", ReasonRequiredEmpty},
 		{"rating out of range", surveyHeader, with(surveyBase, "满意度", "6"), nil, "rating", ReasonOutOfRange},
 		{"rating text unknown", surveyHeader, with(surveyBase, "满意度", "还行吧"), nil, "rating", ReasonUnknownValue},
 		{"empty submitted", surveyHeader, with(surveyBase, "提交时间", ""), nil, "submitted_at", ReasonRequiredEmpty},

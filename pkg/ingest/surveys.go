@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/scorecard/scorecard/pkg/schema"
@@ -20,7 +21,19 @@ const (
 	sCustomerID
 	sCustomerName
 	sCustomerPhone
+	sCustomerEmail
 )
+
+// English customer-data headers (spec §12: masked like the Chinese ones).
+var (
+	customerIDAliases    = []string{"customer id", "contact id", "requester id", "client id"}
+	customerNameAliases  = []string{"customer name", "full name", "contact name", "contact", "requester", "requester name", "client name"}
+	customerPhoneAliases = []string{"phone", "phone number", "customer phone", "contact phone", "requester phone", "mobile", "mobile phone", "telephone"}
+	customerEmailAliases = []string{"email", "e-mail", "email address", "customer email", "contact email", "requester email", "recipientemail", "recipient email"}
+)
+
+// unansweredRatings are rating cells of a survey offered but not answered.
+var unansweredRatings = []string{"offered", "unoffered", "not offered", "未评价", "未回复", "未作答"}
 
 var surveySpec = sourceSpec{
 	source:         SourceSurvey,
@@ -29,14 +42,15 @@ var surveySpec = sourceSpec{
 	fields: []fieldSpec{
 		sResponseID:    {name: "response_id", aliases: []string{"序号", "答卷编号", "编号", "response id"}},
 		sTicketID:      {name: "ticket_id", aliases: []string{"工单号", "关联工单", "服务单号", "ticket id"}},
-		sEmployeeID:    {name: "employee_id", aliases: []string{"处理人工号", "工号", "被评价人工号", "agent id"}},
+		sEmployeeID:    {name: "employee_id", agent: true, aliases: []string{"处理人工号", "工号", "被评价人工号", "agent id"}},
 		sSubmittedAt:   {name: "submitted_at", required: true, aliases: []string{"提交时间", "提交答卷时间", "回访时间", "评价时间", "submitted"}},
 		sRating:        {name: "rating", required: true, aliases: []string{"满意度", "满意度评价", "总体满意度", "评分", "rating", "satisfaction", "csat"}},
 		sMethod:        {name: "method", aliases: []string{"回访方式", "方式", "来源"}},
 		sComment:       {name: "comment", aliases: []string{"意见", "建议", "意见建议", "评价内容", "备注", "comment"}},
-		sCustomerID:    {name: "customer_id", masked: true, aliases: []string{"客户编号", "客户ID"}},
-		sCustomerName:  {name: "customer_name", masked: true, aliases: []string{"客户姓名", "客户名称"}},
-		sCustomerPhone: {name: "customer_phone", masked: true, aliases: []string{"联系电话", "手机号", "客户电话"}},
+		sCustomerID:    {name: "customer_id", masked: true, aliases: append([]string{"客户编号", "客户ID"}, customerIDAliases...)},
+		sCustomerName:  {name: "customer_name", masked: true, aliases: append([]string{"客户姓名", "客户名称"}, customerNameAliases...)},
+		sCustomerPhone: {name: "customer_phone", masked: true, aliases: append([]string{"联系电话", "手机号", "客户电话"}, customerPhoneAliases...)},
+		sCustomerEmail: {name: "customer_email", masked: true, aliases: customerEmailAliases},
 	},
 }
 
@@ -85,6 +99,10 @@ func ReadSurveys(r io.Reader, opt Options, accept func(*schema.Survey) error, re
 func (b *surveyBuilder) build(c *rowCtx) *schema.Survey {
 	s := &b.s
 	*s = schema.Survey{Lineage: c.lineage()}
+	if r := c.str(sRating); r == "" || slices.Contains(unansweredRatings, c.enum(r)) {
+		c.skipped = true // offered, not answered: not a response
+		return nil
+	}
 	v := new(surveyVals)
 	s.ResponseID = c.id(sResponseID)
 	if !c.limitID(sResponseID, s.ResponseID) {
@@ -115,10 +133,6 @@ func (b *surveyBuilder) build(c *rowCtx) *schema.Survey {
 		return nil
 	}
 	text := c.str(sRating)
-	if text == "" {
-		c.fail(sRating, ReasonRequiredEmpty)
-		return nil
-	}
 	rating, reason := parseRating(c.number(text))
 	if reason != "" {
 		c.fail(sRating, reason)

@@ -33,6 +33,7 @@ const (
 	tCustomerPhone
 	tChannel
 	tUpdatedAt
+	tCustomerEmail
 )
 
 var crmSpec = sourceSpec{
@@ -44,7 +45,7 @@ var crmSpec = sourceSpec{
 		tFirstResponseAt:  {name: "first_response_at", aliases: []string{"首次响应时间", "首响时间", "first response"}},
 		tResolvedAt:       {name: "resolved_at", aliases: []string{"解决时间", "完成时间", "完结时间", "办结时间", "resolved", "solved at"}},
 		tStatus:           {name: "status", aliases: []string{"状态", "工单状态"}},
-		tAssigneeID:       {name: "assignee_id", required: true, aliases: []string{"处理人工号", "负责人工号", "工号", "员工编号", "agent id"}},
+		tAssigneeID:       {name: "assignee_id", required: true, agent: true, aliases: []string{"处理人工号", "负责人工号", "工号", "员工编号", "agent id"}},
 		tAssigneeName:     {name: "assignee_name", aliases: []string{"处理人", "负责人", "处理人姓名", "assignee", "agent"}},
 		tCategory:         {name: "category", aliases: []string{"问题类型", "问题分类", "难度", "工单类型"}},
 		tIsComplaint:      {name: "is_complaint", aliases: []string{"是否投诉", "投诉", "complaint"}},
@@ -56,11 +57,12 @@ var crmSpec = sourceSpec{
 		tCostMaterial:     {name: "cost_material", aliases: []string{"物料成本", "备件成本"}},
 		tCostTransport:    {name: "cost_transport", aliases: []string{"运输成本", "物流成本"}},
 		tCostWarranty:     {name: "cost_warranty", aliases: []string{"质保成本"}},
-		tCustomerID:       {name: "customer_id", masked: true, aliases: []string{"客户编号", "客户ID"}},
-		tCustomerName:     {name: "customer_name", masked: true, aliases: []string{"客户姓名", "客户名称"}},
-		tCustomerPhone:    {name: "customer_phone", masked: true, aliases: []string{"联系电话", "手机号", "客户电话"}},
+		tCustomerID:       {name: "customer_id", masked: true, aliases: append([]string{"客户编号", "客户ID"}, customerIDAliases...)},
+		tCustomerName:     {name: "customer_name", masked: true, aliases: append([]string{"客户姓名", "客户名称"}, customerNameAliases...)},
+		tCustomerPhone:    {name: "customer_phone", masked: true, aliases: append([]string{"联系电话", "手机号", "客户电话"}, customerPhoneAliases...)},
 		tChannel:          {name: "channel", aliases: []string{"渠道", "来源"}},
 		tUpdatedAt:        {name: "updated_at", aliases: []string{"更新时间", "最后修改时间"}},
+		tCustomerEmail:    {name: "customer_email", masked: true, aliases: customerEmailAliases},
 	},
 }
 
@@ -68,8 +70,9 @@ var crmSpec = sourceSpec{
 var (
 	statusWords = map[string]string{
 		"待处理": schema.StatusOpen, "处理中": schema.StatusOpen, "open": schema.StatusOpen, "pending": schema.StatusOpen,
-		"in progress": schema.StatusOpen,
-		"已解决":         schema.StatusResolved, "已完成": schema.StatusResolved, "resolved": schema.StatusResolved, "solved": schema.StatusResolved,
+		"in progress": schema.StatusOpen, "new": schema.StatusOpen, "on hold": schema.StatusOpen, "on-hold": schema.StatusOpen,
+		"hold": schema.StatusOpen,
+		"已解决":  schema.StatusResolved, "已完成": schema.StatusResolved, "resolved": schema.StatusResolved, "solved": schema.StatusResolved,
 		"已关闭": schema.StatusClosed, "closed": schema.StatusClosed,
 		"已取消": schema.StatusCancelled, "作废": schema.StatusCancelled, "已作废": schema.StatusCancelled,
 		"cancelled": schema.StatusCancelled, "canceled": schema.StatusCancelled,

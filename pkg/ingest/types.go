@@ -56,6 +56,10 @@ type Options struct {
 	// Aliases are extra header aliases from config/mapping.yaml (see
 	// ParseAliases); nil means the built-in aliases only.
 	Aliases Aliases
+	// Settings are this source's settings from config/mapping.yaml (see
+	// ParseMapping and Mapping.For): more aliases, date order, null values,
+	// value mappings, the sheet and header rows; nil means the defaults.
+	Settings *Settings
 	// CustomerKeySecret is the HMAC-SHA256 key that turns customer_id into
 	// customer_key (hex). Nil leaves customer_key null.
 	CustomerKeySecret []byte
@@ -222,4 +226,13 @@ type FileInfo struct {
 	// PrivateUseChars counts GBK user-defined codes (rare characters in
 	// names) decoded to Unicode private-use characters, as iconv does.
 	PrivateUseChars int64 `json:",omitempty"`
+	// Skipped counts records that are not data and not in RowsRead: the
+	// skip_rows under the header, and unanswered survey invitations (a blank
+	// rating, or Offered).
+	Skipped int64 `json:",omitempty"`
+	// Sheet is the worksheet read (XLSX only).
+	Sheet string `json:",omitempty"`
+	// Warnings are problems that did not stop the file, e.g. a ticket
+	// export without a category column (every ticket simple).
+	Warnings []string `json:",omitempty"`
 }

@@ -55,8 +55,9 @@ type xlsxReader struct {
 	budget   int64                // bytes that may still be inflated
 	limit    int64
 	date1904 bool
-	sheet    string // the worksheet's name, for messages
-	part     string // the worksheet's part name
+	sheet    string   // the worksheet's name, for messages
+	sheets   []string // every worksheet's name, in workbook order
+	part     string   // the worksheet's part name
 
 	// The shared strings: string i is sst[sstEnd[i-1]:sstEnd[i]].
 	sst    string
@@ -80,6 +81,13 @@ type xlsxReader struct {
 // in workbook order, the 1904 flag and the shared strings. Errors are
 // *FileError.
 func newXLSXReader(ra io.ReaderAt, size int64) (*xlsxReader, error) {
+	return newXLSXReaderSheet(ra, size, "")
+}
+
+// newXLSXReaderSheet is newXLSXReader reading the worksheet named want
+// (compared after NormalizeHeader), or the first when want is "". A
+// workbook without that sheet fails with bad_xlsx listing the sheets it has.
+func newXLSXReaderSheet(ra io.ReaderAt, size int64, want string) (*xlsxReader, error) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		return nil, fileErr(CodeBadXLSX, 0, "cannot open the workbook: not a valid ZIP archive (%v)", err)
@@ -139,9 +147,14 @@ func newXLSXReader(ra io.ReaderAt, size int64) (*xlsxReader, error) {
 	}
 	for _, s := range sheets {
 		if r, ok := byID[s.rid]; ok && strings.HasSuffix(r.typ, "/worksheet") {
-			x.sheet, x.part = s.name, r.target
-			break
+			x.sheets = append(x.sheets, s.name)
+			if x.part == "" && (want == "" || NormalizeHeader(s.name) == NormalizeHeader(want)) {
+				x.sheet, x.part = s.name, r.target
+			}
 		}
+	}
+	if x.part == "" && want != "" {
+		return nil, fileErr(CodeBadXLSX, 0, "the workbook has no worksheet %q (the mapping's sheet setting); its sheets: %s", want, quoteList(x.sheets))
 	}
 	if x.part == "" {
 		return nil, fileErr(CodeBadXLSX, 0, "the workbook has no worksheet")

@@ -206,7 +206,7 @@ func TestXLSXReaderRichWorkbook(t *testing.T) {
 // TestXLSXReaderTable: through the table, blank rows are skipped and the
 // line is the sheet row.
 func TestXLSXReaderTable(t *testing.T) {
-	tbl, date1904, err := openXLSX(bytes.NewReader(richWorkbook(t)))
+	tbl, date1904, err := openXLSX(bytes.NewReader(richWorkbook(t)), "")
 	if err != nil || !date1904 {
 		t.Fatal(err, date1904)
 	}

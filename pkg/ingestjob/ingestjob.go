@@ -83,6 +83,9 @@ type Job struct {
 	// Metrics receives CloudWatch Embedded Metric Format lines (in Lambda,
 	// stdout); nil, or a nil Now, emits none.
 	Metrics io.Writer
+	// Force ingests an object again even when its report says it is done
+	// (`scorecard ingest --force`).
+	Force bool
 	// DeadLetter receives, once, an event record that can never succeed
 	// (a key that does not decode), so that it is neither retried nor lost;
 	// nil only logs it.
@@ -131,18 +134,17 @@ func (j *Job) Run(ctx context.Context, key string) (*ingestreport.Report, error)
 	if err != nil {
 		return nil, err
 	}
-	if prev.Done(obj.ETag, obj.Size) {
+	opt, digest, warnings, err := j.settings(ctx, obj, src)
+	if err != nil {
+		return nil, err
+	}
+	if !j.Force && prev.Done(obj.ETag, obj.Size, digest) {
 		log.Info("already ingested: nothing to do", "etag", obj.ETag)
 		return prev, nil
 	}
 
-	opt, warnings, err := j.settings(ctx, obj)
-	if err != nil {
-		return nil, err
-	}
-
 	rep = newReport(src, obj, len(j.CustomerKey) > 0)
-	rep.Warnings = warnings
+	rep.Warnings, rep.MappingSHA256 = warnings, digest
 	work, err := os.MkdirTemp(j.TempDir, "ingest-*")
 	if err != nil {
 		return nil, fmt.Errorf("ingesting %s: %w", key, err)
@@ -172,6 +174,10 @@ func (j *Job) Run(ctx context.Context, key string) (*ingestreport.Report, error)
 		return nil, err
 	}
 	rep.Status = ingestreport.StatusOK
+	if rep.Accepted == 0 {
+		// Never a silent "ok": nothing of this file reaches a close.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no row accepted (%d read, %d rejected): nothing of this file reaches a close; see the quarantine and the column mapping", rep.RowsRead, rep.Rejected))
+	}
 	if err := j.writeReport(ctx, rep); err != nil {
 		return nil, err
 	}
@@ -212,27 +218,26 @@ func (j *Job) previous(ctx context.Context, key string) (*ingestreport.Report, e
 	return r, nil
 }
 
-// settings reads what reading an export needs of config/: the extra header
-// aliases of config/mapping.yaml, and the time zone and the custom record
-// kinds of config/policy.yaml (nothing else of the policy, see
-// policy.Timezone and policy.Kinds: each read leniently, a kind that is
-// wrong is skipped with a warning). A policy whose time
-// zone cannot be read at all gives the default zone and a warning in the
-// report: a broken policy stops the close, never the ingest.
-func (j *Job) settings(ctx context.Context, obj store.Object) (ingest.Options, []string, error) {
+// settings reads what reading an export needs of config/: the source's
+// section of config/mapping.yaml (aliases and reading settings, with its
+// digest), and the time zone and the custom record kinds of
+// config/policy.yaml (nothing else of the policy, see policy.Timezone and
+// policy.Kinds: each read leniently, a kind that is wrong is skipped with a
+// warning). A policy whose time zone cannot be read at all gives the
+// default zone and a warning in the report: a broken policy stops the
+// close, never the ingest. An invalid mapping stops the ingest with an
+// error naming the setting.
+func (j *Job) settings(ctx context.Context, obj store.Object, src source.Source) (ingest.Options, string, []string, error) {
 	opt := ingest.Options{SourceKey: obj.Key, UploadedAt: obj.LastModified, CustomerKeySecret: j.CustomerKey}
-	data, err := objects.ReadOptional(ctx, j.Store, bucket.MappingKey)
+	m, err := LoadMapping(ctx, j.Store)
 	if err != nil {
-		return opt, nil, err
+		return opt, "", nil, err
 	}
-	if data != nil {
-		if opt.Aliases, err = ingest.ParseAliases(data); err != nil {
-			return opt, nil, fmt.Errorf("loading %s: %w", bucket.MappingKey, err)
-		}
-	}
-	data, err = objects.ReadOptional(ctx, j.Store, bucket.PolicyKey)
+	opt.Settings = m.For(ingest.Source(src.Name))
+	digest := m.DigestFor(ingest.Source(src.Name))
+	data, err := objects.ReadOptional(ctx, j.Store, bucket.PolicyKey)
 	if err != nil {
-		return opt, nil, err
+		return opt, "", nil, err
 	}
 	var warnings []string
 	if opt.Location, err = policy.Timezone(data); err != nil {
@@ -247,7 +252,21 @@ func (j *Job) settings(ctx context.Context, obj store.Object) (ingest.Options, [
 		warnings = append(warnings, w)
 	}
 	opt.Kinds = ingestKinds(kinds)
-	return opt, warnings, nil
+	return opt, digest, warnings, nil
+}
+
+// LoadMapping reads and checks config/mapping.yaml (an empty mapping when
+// there is none).
+func LoadMapping(ctx context.Context, st Store) (*ingest.Mapping, error) {
+	data, err := objects.ReadOptional(ctx, st, bucket.MappingKey)
+	if err != nil || data == nil {
+		return &ingest.Mapping{}, err
+	}
+	m, err := ingest.ParseMapping(data)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", bucket.MappingKey, err)
+	}
+	return m, nil
 }
 
 func newReport(src source.Source, obj store.Object, keyed bool) *ingestreport.Report {
@@ -285,7 +304,8 @@ func (j *Job) normalize(ctx context.Context, src source.Source, opt ingest.Optio
 func fillInfo(rep *ingestreport.Report, info ingest.FileInfo) {
 	rep.Format, rep.Encoding, rep.Delimiter = info.Format, info.Encoding, info.Delimiter
 	rep.EncodingEvidence, rep.PrivateUseChars = info.EncodingEvidence, info.PrivateUseChars
-	rep.Mapping = info.Mapping
+	rep.Mapping, rep.Sheet, rep.SkippedRows = info.Mapping, info.Sheet, info.Skipped
+	rep.Warnings = append(rep.Warnings, info.Warnings...)
 	if info.Ignored != nil {
 		rep.IgnoredColumns = info.Ignored
 	}
@@ -416,19 +436,33 @@ func (j *Job) writeReport(ctx context.Context, rep *ingestreport.Report) error {
 	return objects.Put(ctx, j.Store, bucket.IngestReport(rep.SourceKey), data)
 }
 
-// Pending lists the raw/ objects that have no ingest report yet, in key order.
+// Pending lists the raw/ objects that have no ingest report yet, or whose
+// report was read with other config/mapping.yaml settings of its source
+// than the current ones, in key order; with Force, every raw/ object.
 func (j *Job) Pending(ctx context.Context) ([]string, error) {
+	m, err := LoadMapping(ctx, j.Store)
+	if err != nil {
+		return nil, err
+	}
 	var keys []string
-	err := j.Store.List(ctx, bucket.RawPrefix, func(o store.Object) error {
+	err = j.Store.List(ctx, bucket.RawPrefix, func(o store.Object) error {
 		if strings.HasSuffix(o.Key, "/") {
 			return nil
 		}
-		_, err := j.Store.Head(ctx, bucket.IngestReport(o.Key))
-		switch {
-		case errors.Is(err, store.ErrNotExist):
+		if j.Force {
 			keys = append(keys, o.Key)
+			return nil
+		}
+		prev, err := j.previous(ctx, o.Key)
+		switch {
 		case err != nil:
 			return err
+		case prev == nil:
+			keys = append(keys, o.Key)
+		case prev.Status == ingestreport.StatusOK || prev.Status == ingestreport.StatusFailed:
+			if src, ok := source.Of(o.Key); ok && prev.MappingSHA256 != m.DigestFor(ingest.Source(src.Name)) {
+				keys = append(keys, o.Key)
+			}
 		}
 		return nil
 	})

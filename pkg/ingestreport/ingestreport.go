@@ -11,6 +11,9 @@
 // rejected). A removed export (status removed) has no counts and no outputs:
 // removed_outputs lists the normalized (pay files included) and quarantine files deleted with it,
 // and etag, version_id and size are those of the version that was removed.
+// skipped_rows counts records that are not data and are in no other count:
+// the mapping's skip_rows under the header and unanswered survey
+// invitations.
 //
 // It imports only the standard library: the close must be able to read a
 // report without linking the export readers.
@@ -74,6 +77,16 @@ type Report struct {
 	// Warnings are problems that did not stop the ingest, e.g. a policy
 	// whose time zone could not be read (the default zone was used).
 	Warnings []string `json:"warnings,omitempty"`
+	// MappingSHA256 is the digest of the config/mapping.yaml settings of
+	// this source the ingest read with ("" when there were none): when it
+	// changes, the object is ingested again.
+	MappingSHA256 string `json:"mapping_sha256,omitempty"`
+	// Sheet is the worksheet read, of a workbook.
+	Sheet string `json:"sheet,omitempty"`
+	// SkippedRows counts records that are not data and are in none of the
+	// counts above: the mapping's skip_rows under the header, and
+	// unanswered survey invitations (a blank rating, or Offered).
+	SkippedRows int64 `json:"skipped_rows,omitempty"`
 }
 
 // Error says why an object was not ingested.
@@ -126,7 +139,8 @@ func Parse(data []byte) (*Report, error) {
 }
 
 // Done reports whether r records a finished ingest of exactly the object
-// with this ETag and size: a re-delivered event for it has nothing to do.
-func (r *Report) Done(etag string, size int64) bool {
-	return r != nil && r.Status == StatusOK && r.ETag == etag && r.Size == size
+// with this ETag and size, read with the mapping settings of this digest:
+// a re-delivered event for it has nothing to do.
+func (r *Report) Done(etag string, size int64, mapping string) bool {
+	return r != nil && r.Status == StatusOK && r.ETag == etag && r.Size == size && r.MappingSHA256 == mapping
 }

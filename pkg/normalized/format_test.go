@@ -153,14 +153,24 @@ func TestFileFormat(t *testing.T) {
 		{"roster", func(t *testing.T) File {
 			rows := []schema.Employee{
 				{EmployeeID: "E1", Lineage: lineage(1)},
-				{EmployeeID: "E2", Name: ptr("张伟"), PerformancePayFen: ptr(int64(500000)), HiredAt: ptr(schema.DayNumber(jan15)), LeftAt: ptr(schema.DayNumber(feb20)), Lineage: lineage(2)},
+				{EmployeeID: "E2", Name: ptr("张伟"), HiredAt: ptr(schema.DayNumber(jan15)), LeftAt: ptr(schema.DayNumber(feb20)), Lineage: lineage(2)},
 			}
 			return writeAll(t, Options{}, func(*schema.Employee) string { return "2024-02" }, rows)[0]
 		}, map[string]want{
+			"employee_id": {"BYTE_ARRAY", str, false},
+			"hired_at":    {"INT32", date, true},
+			"left_at":     {"INT32", date, true},
+		}},
+		// The roster's pay base, kept apart from the roster (spec §12).
+		{"roster_pay", func(t *testing.T) File {
+			rows := []schema.RosterPay{
+				{EmployeeID: "E1", Lineage: lineage(1)},
+				{EmployeeID: "E2", PerformancePayFen: ptr(int64(500000)), Lineage: lineage(2)},
+			}
+			return writeAll(t, Options{}, func(*schema.RosterPay) string { return "2024-02" }, rows)[0]
+		}, map[string]want{
 			"employee_id":     {"BYTE_ARRAY", str, false},
 			"performance_pay": {"INT64", money, true},
-			"hired_at":        {"INT32", date, true},
-			"left_at":         {"INT32", date, true},
 		}},
 		{"surveys", func(t *testing.T) File {
 			rows := []schema.Survey{{ResponseID: "R1", SubmittedAt: jan15, Rating: 5, Lineage: lineage(1)}}

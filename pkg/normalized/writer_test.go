@@ -102,9 +102,16 @@ func TestRoundTrip(t *testing.T) {
 			roundTrip(t, "2024-02", []schema.Employee{
 				{EmployeeID: "E0001", Lineage: lineage(1)},
 				{
-					EmployeeID: "E0002", Name: ptr("李娜"), Team: ptr("华东"), Role: ptr("客服"), PerformancePayFen: ptr(int64(300000)),
+					// No PerformancePayFen: it is not stored in the roster (roster_pay below).
+					EmployeeID: "E0002", Name: ptr("李娜"), Team: ptr("华东"), Role: ptr("客服"),
 					HiredAt: ptr(schema.DayNumber(time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC))), LeftAt: ptr(schema.DayNumber(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC))), Lineage: lineage(2),
 				},
+			})
+		}},
+		{"roster_pay", func(t *testing.T) {
+			roundTrip(t, "2024-02", []schema.RosterPay{
+				{EmployeeID: "E0001", Lineage: lineage(1)},
+				{EmployeeID: "E0002", PerformancePayFen: ptr(int64(300000)), Lineage: lineage(2)},
 			})
 		}},
 		{"scorecards", func(t *testing.T) {

@@ -166,6 +166,10 @@ type Employee struct {
 	// HiredAt and LeftAt are DATE: days since 1970-01-01 (see DateOf, DayNumber).
 	HiredAt *int32 `parquet:"hired_at,date,optional"`
 	LeftAt  *int32 `parquet:"left_at,date,optional"`
+	// AgentIDs are the logins, e-mails or names the CRM and survey exports
+	// use for this employee, separated by ';' or ',' (the close links them
+	// to EmployeeID).
+	AgentIDs *string `parquet:"agent_ids,optional"`
 	Lineage
 }
 
