@@ -36,6 +36,8 @@ var tableSpecs = []tableSpec{
 	{"surveys", "normalized/surveys/", schema.Survey{}},
 	{"evaluations", "normalized/evaluations/", schema.Evaluation{}},
 	{"roster", "normalized/roster/", schema.Employee{}},
+	{"adjustments", "normalized/adjustments/", schema.Adjustment{}},
+	{"rankings", "rankings/", schema.Ranking{}},
 	{"scorecards", "scorecards/employees/", schema.Scorecard{}},
 	{"scorecard_kpis", "scorecards/kpis/", schema.KPIScore{}},
 	{"published_versions", "scorecards/published/", schema.PublishedVersion{}},

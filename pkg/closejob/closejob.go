@@ -41,6 +41,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scorecard/scorecard/pkg/adjust"
 	"github.com/scorecard/scorecard/pkg/approval"
 	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/calendar"
@@ -184,6 +185,8 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	digest := payroll.InputsDigest(pol.SHA256, in.objects)
 	report := newReport(month, pol, res, in)
 	report.AllowIncomplete = override
+	report.addAdjustments(p.adj)
+	adjustments := adjustmentRefs(p.adj.Applied)
 
 	d, err := j.decide(ctx, month, digest, req.Reopen)
 	if err != nil {
@@ -212,11 +215,13 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	case ReopenRequired:
 		report.Status, report.Version = ReopenRequired, d.latest
 		report.Changes = payroll.Diff(d.prevRows, rows)
+		report.AdjustmentChanges = adjustmentChanges(d.manifest.Adjustments, adjustments)
 		log.Warn("inputs changed since the latest version; rerun with reopen to publish", "version", d.latest, "changes", len(report.Changes))
 		return &Result{Status: ReopenRequired, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows, ManifestSHA256: d.manifestSHA256}, nil
 	}
 	if d.latest > 0 {
 		report.Changes = payroll.Diff(d.prevRows, rows)
+		report.AdjustmentChanges = adjustmentChanges(d.manifest.Adjustments, adjustments)
 		p := d.latest
 		report.PreviousVersion = &p
 	}
@@ -228,6 +233,7 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	}
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
 	man.AllowIncomplete = override
+	man.Adjustments = adjustments
 	sha, err := j.publish(ctx, month, version, files, man)
 	if err != nil {
 		return j.conflict(ctx, month, version, err, report, digest, rows)
@@ -246,6 +252,7 @@ type prepared struct {
 	in    *inputs
 	res   *score.Result // nil when scoring was impossible (calendar)
 	ready *readiness.Result
+	adj   adjust.Result // the adjustments applied and not (spec §10)
 }
 
 // prepare runs the steps shared by the close and the readiness check:
@@ -267,10 +274,14 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
 	sources(in, raw)
+	adj := adjust.Apply(adjust.Input{
+		Month: month, Policy: pol, Adjustments: in.adjustments,
+		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations, Roster: in.roster,
+	})
 	res, err := score.Compute(score.Input{
 		Month: month, Policy: pol, Calendar: cal,
-		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations,
-		Roster: in.roster, HaveRoster: in.haveRoster,
+		Tickets: adj.Tickets, Surveys: adj.Surveys, Evaluations: in.evaluations,
+		Roster: in.roster, HaveRoster: in.haveRoster, PointAdjustments: adj.Points,
 	})
 	var calErr error
 	switch {
@@ -278,13 +289,15 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 		calErr, res = err, nil
 	case err != nil:
 		return nil, fmt.Errorf("closing %s: %w", month, err)
+	default:
+		finishAdjustments(&adj, res)
 	}
 	through, _ := cal.CoveredThrough(now, pol.Location())
 	ready := readiness.Evaluate(readiness.Input{
 		Month: month, Now: now, Location: pol.Location(), Settings: pol.Readiness,
 		Raw: raw, Calendar: calErr, CoveredThrough: through, Orphans: in.orphans,
 	})
-	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready}, nil
+	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready, adj: adj}, nil
 }
 
 // Check runs the readiness checks of a month without publishing anything.

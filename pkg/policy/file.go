@@ -29,6 +29,8 @@ type fileT struct {
 	Bands                []bandT    `yaml:"bands"`
 	Variants             []variant  `yaml:"variants"`
 	Readiness            readinessT `yaml:"readiness"`
+	Rankings             rankingsT  `yaml:"rankings"`
+	Annual               annualT    `yaml:"annual"`
 }
 
 type slaT struct {
@@ -197,6 +199,8 @@ func (f *fileT) policy() (*Policy, problems) {
 		NoActivity: NoActivity{Multiplier: big.NewRat(defaultNoActivityMultiplier, 100)},
 	}
 	p.Readiness = f.Readiness.readiness(&ps)
+	p.Rankings = f.Rankings.rankings(&ps)
+	p.Annual = f.Annual.annual(&ps)
 	if f.NoActivity.Multiplier != nil {
 		p.NoActivity.Multiplier = f.NoActivity.Multiplier.rat(&ps, "no_activity.multiplier")
 	}

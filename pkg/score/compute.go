@@ -41,6 +41,9 @@ type Input struct {
 	// existing but empty roster flags everyone not_on_roster).
 	Roster     []schema.Employee
 	HaveRoster bool
+	// PointAdjustments are the month's applied points adjustments (spec
+	// §10; see adjust.go).
+	PointAdjustments []PointAdjustment
 }
 
 // Card is one employee's scorecard.
@@ -52,6 +55,9 @@ type Card struct {
 	// Score is the exact score before rounding. For a no_activity card it
 	// is what the KPIs give, not published: Scorecard.ScoreCenti is nil.
 	Score *big.Rat
+	// Evidence are the items behind the KPIs (spec §9), with the applied
+	// adjustments (schema.EvidenceAdjustment); Version left 0.
+	Evidence []schema.Evidence
 }
 
 // Counts describe what Compute read, for the close report.
@@ -547,10 +553,13 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 
 	earned, assessed := new(big.Rat), new(big.Rat)
 	rows := make([]schema.KPIScore, 0, len(r.KPIs))
+	var evidence []schema.Evidence
 	for _, k := range r.KPIs {
 		m := c.measure(k, a)
 		row, points := c.score(k, m)
 		row.EmployeeID = a.id
+		points, adjEv := c.adjustPoints(a.id, k.Weight, &row, points)
+		evidence = append(evidence, adjEv...)
 		row.NotOnRoster = notOnRoster
 		if !row.NotAssessed {
 			earned.Add(earned, points)
@@ -590,7 +599,7 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 		}
 		sc.PayoutFen = &p
 	}
-	return Card{Scorecard: sc, KPIs: rows, Score: score}, nil
+	return Card{Scorecard: sc, KPIs: rows, Score: score, Evidence: evidence}, nil
 }
 
 func nonEmpty(s *string) *string {

@@ -37,8 +37,7 @@ type Source struct {
 	normalize func(r io.Reader, opt Options, rej Rejecter) (Result, error)
 }
 
-// All lists the sources, in the order reports and docs list them. The
-// adjustments of spec §10 join this table with their reader.
+// All lists the sources, in the order reports and docs list them.
 var All = []Source{
 	define(ingest.SourceCRM, bucket.TableTickets,
 		"the month of created_at",
@@ -60,6 +59,11 @@ var All = []Source{
 		"none: the newest roster upload is the roster",
 		ingest.ReadRoster, func(_ *schema.Employee, o Options) string { return o.monthOf(o.Read.UploadedAt) },
 		func(e *schema.Employee) int64 { return e.SourceRow }, nil),
+	define(ingest.SourceAdjustments, bucket.TableAdjustments,
+		"the adjustment's month column",
+		"none at ingest: the latest row per adjustment_id wins in the close",
+		ingest.ReadAdjustments, func(a *schema.Adjustment, _ Options) string { return a.Month },
+		func(a *schema.Adjustment) int64 { return a.SourceRow }, nil),
 }
 
 // Of returns the source of a raw key (raw/<name>/…).
