@@ -369,4 +369,3 @@ func uniq(ids ...string) []string {
 	}
 	return out
 }
-
