@@ -186,6 +186,8 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	report := newReport(month, pol, res, in)
 	report.AllowIncomplete = override
 	report.addAdjustments(p.adj)
+	rankings := rank(res, pol)
+	report.Ranking = topLines(rankings)
 	adjustments := adjustmentRefs(p.adj.Applied)
 
 	d, err := j.decide(ctx, month, digest, req.Reopen)
@@ -231,6 +233,11 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
+	rf, err := rankingsFile(month, version, rankings)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	files = append(files, rf)
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
 	man.AllowIncomplete = override
 	man.Adjustments = adjustments

@@ -42,6 +42,8 @@ type Report struct {
 	Adjustments           []adjust.Line      `json:"adjustments,omitempty"`
 	AdjustmentsNotApplied []adjust.Line      `json:"adjustments_not_applied,omitempty"`
 	AdjustmentChanges     []AdjustmentChange `json:"adjustment_changes,omitempty"`
+	// Ranking is the overall top of the month's rankings (rankings.go).
+	Ranking []RankLine `json:"ranking,omitempty"`
 	// AllowIncomplete is set when the month was closed although not ready.
 	AllowIncomplete *payroll.Override `json:"allow_incomplete,omitempty"`
 }
@@ -156,6 +158,7 @@ func (r *Report) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %d | %s |\n", q.SourceKey, q.Rejected, strings.Join(rs, ", "))
 		}
 	}
+	r.rankingMarkdown(&b)
 	r.adjustmentsMarkdown(&b)
 	if len(r.Changes) > 0 {
 		b.WriteString("\n## Changes from the previous version\n\n| employee | change | details |\n|---|---|---|\n")
