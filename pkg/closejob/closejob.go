@@ -81,6 +81,10 @@ type Request struct {
 	Approve         *ApproveRequest `json:"approve,omitempty"`
 	// Readiness runs the scheduled readiness check instead of the close.
 	Readiness *ReadinessRequest `json:"readiness,omitempty"`
+	// Year runs the annual close of that year instead (annual.go); the
+	// schedule sends AnnualScheduledTime, whose year before is closed.
+	Year                int    `json:"year,omitempty"`
+	AnnualScheduledTime string `json:"annual_scheduled_time,omitempty"`
 }
 
 // ReadinessRequest is the scheduled readiness check (spec §8): the months
@@ -135,6 +139,9 @@ type Job struct {
 	// Notify receives the published, approved, not_ready, reopen_required
 	// and failed events (spec §8); nil sends none.
 	Notify notify.Notifier
+
+	// scorePolicy, when set, replaces the store's policy (WhatIf only).
+	scorePolicy *policy.Policy
 }
 
 func (j *Job) log() *slog.Logger {
@@ -270,6 +277,9 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	pol, cal, err := j.settings(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if j.scorePolicy != nil {
+		pol = j.scorePolicy
 	}
 	month := w.month(pol.Location())
 	raw, err := j.rawExports(ctx)
@@ -420,6 +430,16 @@ func (r Request) Validate() error {
 		}
 		if r.Approve.Version < 1 || strings.TrimSpace(r.Approve.By) == "" {
 			return errors.New(`approve needs "version" (1 or more) and "by"`)
+		}
+		return nil
+	case r.Year != 0 || r.AnnualScheduledTime != "":
+		if r.Year != 0 && (r.Year < 1000 || r.Year > 9999) {
+			return fmt.Errorf("annual close: year %d, want four digits", r.Year)
+		}
+		if t := r.AnnualScheduledTime; t != "" {
+			if _, err := time.Parse(time.RFC3339, t); err != nil {
+				return fmt.Errorf("annual close: parsing annual_scheduled_time %q: %w", t, err)
+			}
 		}
 		return nil
 	case r.Readiness != nil:
@@ -706,6 +726,10 @@ type Output struct {
 	// Readiness is what a readiness request found: the month before, then
 	// the month in progress.
 	Readiness []*readiness.Result `json:"readiness,omitempty"`
+	// Year and MonthsNotUsed answer an annual request: the months of the
+	// year missing or unapproved ("2026-03 missing").
+	Year          int      `json:"year,omitempty"`
+	MonthsNotUsed []string `json:"months_not_used,omitempty"`
 }
 
 // Handle is the Lambda entry point of the close. A request with "approve"
@@ -718,6 +742,9 @@ func (j *Job) Handle(ctx context.Context, req Request) (*Output, error) {
 	}
 	if req.Readiness != nil {
 		return j.scheduledReadiness(ctx, *req.Readiness)
+	}
+	if req.Year != 0 || req.AnnualScheduledTime != "" {
+		return j.annual(ctx, req)
 	}
 	res, err := j.Run(ctx, req)
 	if err != nil {
