@@ -46,6 +46,7 @@ var seeded = []string{
 	"reports/close/month=2026-09/v1.json",
 	"scorecards/kpis/month=2026-09/v1.parquet",
 	"scorecards/published/month=2026-09/v1.parquet",
+	"rankings/month=2026-09/v1.parquet",
 }
 
 // ops: every role's grants (allowed) and what it must not do (denied).
@@ -79,6 +80,11 @@ var ops = []op{
 	{"close", "put", "scorecards/employees/month=2026-09/v2.parquet", true},
 	{"close", "put", "payroll/month=2026-09/v2/salary_multipliers.csv", true},
 	{"close", "put", "scorecards/published/month=2026-09/v2.parquet", true},
+	{"close", "put", "rankings/month=2026-09/v2.parquet", true},
+	{"ingest", "put", "rankings/month=2026-09/v2.parquet", false},
+	{"payroll", "get", "rankings/month=2026-09/v1.parquet", true}, // a manifest output: verify reads it
+	{"analyst", "get", "rankings/month=2026-09/v1.parquet", true},
+	{"analyst", "put", "rankings/month=2026-09/v9.parquet", false},
 	{"close", "put", "payroll/month=2026-09/v2/manifest.json", true},
 	{"close", "put", "reports/close/month=2026-09/v2.json", true},
 	{"close", "put", "reports/statements/month=2026-09/v2/E001.html", true},
