@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/annual"
@@ -46,8 +45,7 @@ func cmdAnnual(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			bucket.Annual(*year, res.Version), bucket.AnnualManifest(*year, res.Version))
 	}
 	printMonths(stdout, res.Months)
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nemployee\tmonths\tmean\tband\taction\tA months\tconsecutive excellent")
+	rows := [][]string{{"employee", "months", "mean", "band", "action", "A months", "consecutive excellent"}}
 	for _, r := range res.Rows {
 		mean, band, action := "", "", ""
 		if r.MeanScoreCenti != nil {
@@ -57,9 +55,11 @@ func cmdAnnual(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if r.ConsecutiveExcellent {
 			ce = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%s\n", r.EmployeeID, r.MonthsScored, mean, band, action, r.AMonths, ce)
+		rows = append(rows, []string{r.EmployeeID, fmt.Sprint(r.MonthsScored), mean, band, action, fmt.Sprint(r.AMonths), ce})
 	}
-	return tw.Flush()
+	fmt.Fprintln(stdout)
+	printColumns(stdout, rows, 1)
+	return nil
 }
 
 func printMonths(w io.Writer, months []annual.MonthInput) {

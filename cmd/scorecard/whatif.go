@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"text/tabwriter"
 
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/closejob"
@@ -88,27 +87,32 @@ func whatifText(out io.Writer, w *closejob.WhatIf) error {
 	for _, n := range w.NotReady {
 		fmt.Fprintf(out, "note: the month is not ready: %s\n", n)
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\nemployee\tteam\told score\told band\told payout\tnew score\tnew band\tnew payout\tdifference\t")
+	rows := [][]string{{"employee", "team", "old score", "old band", "old payout", "new score", "new band", "new payout", "difference"}}
 	for _, l := range c.Lines {
 		osc, ob, op := side(l.Old)
 		ns, nb, np := side(l.New)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", l.EmployeeID, l.Team, osc, ob, op, ns, nb, np, payroll.FormatFen(l.DiffFen))
+		rows = append(rows, []string{l.EmployeeID, l.Team, osc, ob, op, ns, nb, np, payroll.FormatFen(l.DiffFen)})
 	}
-	fmt.Fprintln(tw, "\nband\told\tnew\t")
+	fmt.Fprintln(out)
+	printColumns(out, rows, 2)
+	rows = [][]string{{"band", "old", "new"}}
 	for _, b := range bandNames(c) {
 		name := b
 		if name == "" {
 			name = "(none)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", name, c.OldBands[b], c.NewBands[b])
+		rows = append(rows, []string{name, fmt.Sprint(c.OldBands[b]), fmt.Sprint(c.NewBands[b])})
 	}
-	fmt.Fprintln(tw, "\nteam\told cost\tnew cost\tdifference\t")
+	fmt.Fprintln(out)
+	printColumns(out, rows, 1)
+	rows = [][]string{{"team", "old cost", "new cost", "difference"}}
 	for _, t := range c.Teams {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", t.Team, payroll.FormatFen(t.OldTotalFen), payroll.FormatFen(t.NewTotalFen), payroll.FormatFen(t.DiffFen))
+		rows = append(rows, []string{t.Team, payroll.FormatFen(t.OldTotalFen), payroll.FormatFen(t.NewTotalFen), payroll.FormatFen(t.DiffFen)})
 	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t\n", payroll.FormatFen(c.OldTotalFen), payroll.FormatFen(c.NewTotalFen), payroll.FormatFen(c.DiffFen))
-	return tw.Flush()
+	rows = append(rows, []string{"total", payroll.FormatFen(c.OldTotalFen), payroll.FormatFen(c.NewTotalFen), payroll.FormatFen(c.DiffFen)})
+	fmt.Fprintln(out)
+	printColumns(out, rows, 1)
+	return nil
 }
 
 func bandNames(c *payroll.Comparison) []string {
