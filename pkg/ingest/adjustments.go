@@ -199,7 +199,7 @@ func (c *rowCtx) adjustmentMonth() (string, bool) {
 	if len(s) == 7 && allDigits(s[:4]) && s[4] == '-' && allDigits(s[5:]) && s[5:] >= "01" && s[5:] <= "12" && s >= "1900" {
 		return s, true
 	}
-	if c.xlsx && s != "" && allDigitsOrDot(s) {
+	if c.xlsx && len(s) != 6 && allDigitsOrDot(s) { // a serial date, not YYYYMM
 		if m, ok := parseMonth(s, c.loc, c.xlsx, c.date1904); ok {
 			return m, true
 		}

@@ -79,3 +79,24 @@ func TestReadAdjustmentsNeedsReasonColumn(t *testing.T) {
 		t.Fatal("a file without the reason column was read")
 	}
 }
+
+func TestReadXLSXAdjustmentMonth(t *testing.T) {
+	data := workbook(t, false, map[int][]any{
+		1: {"调整编号", "考核月份", "调整类型", "工单号", "原因", "审批人"},
+		2: {"A1", 46266.0, "exclude_ticket", "T1", "r", "hr"}, // Excel made a date of 2026-09
+		3: {"A2", "2026-09", "exclude_ticket", "T1", "r", "hr"},
+		4: {"A3", 202609, "exclude_ticket", "T1", "r", "hr"},
+	})
+	res := collect(ReadAdjustments, data, optWithKey("raw/adjustments/a.xlsx"))
+	if res.err != nil || len(res.rows) != 2 || len(res.errs) != 1 {
+		t.Fatalf("%v rows %+v errors %v", res.err, res.rows, res.errs)
+	}
+	for _, r := range res.rows {
+		if r.Month != "2026-09" {
+			t.Errorf("%s: month %s", r.AdjustmentID, r.Month)
+		}
+	}
+	if e := res.errs[0]; e.Row != 3 || e.Field != "month" || e.Reason != ReasonBadTimestamp {
+		t.Errorf("error %+v, want row 3's month (202609 is not YYYY-MM)", e)
+	}
+}
