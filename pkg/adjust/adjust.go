@@ -139,10 +139,22 @@ func Apply(in Input) Result {
 			responses[*a.ResponseID] = nil
 		}
 	}
+	// people: the employees the adjustments name, and whether they exist
+	// in M (only those are looked for: the rows are many).
 	people := map[string]bool{}
+	for _, a := range adjs {
+		if a.EmployeeID != nil {
+			people[*a.EmployeeID] = false
+		}
+	}
+	seen := func(id string) {
+		if _, ok := people[id]; ok {
+			people[id] = true
+		}
+	}
 	roles := map[string]string{}
 	for _, e := range in.Roster {
-		people[e.EmployeeID] = true
+		seen(e.EmployeeID)
 		if e.Role != nil {
 			roles[e.EmployeeID] = *e.Role
 		}
@@ -155,7 +167,7 @@ func Apply(in Input) Result {
 		if !overlaps(t) {
 			continue
 		}
-		people[t.Assignee] = true
+		seen(t.Assignee)
 		if rows, ok := tickets[t.ID]; ok {
 			tickets[t.ID] = append(rows, i)
 		}
@@ -166,15 +178,41 @@ func Apply(in Input) Result {
 			continue
 		}
 		if s.EmployeeID != "" {
-			people[s.EmployeeID] = true
+			seen(s.EmployeeID)
 		}
 		if rows, ok := responses[s.ResponseID]; ok {
 			responses[s.ResponseID] = append(rows, i)
 		}
 	}
+	// Surveys through the named tickets (reassign), and the tickets of the
+	// named responses (whose assignee an excluded response was credited to).
+	surveysOf := map[string][]int{}
+	for id := range tickets {
+		surveysOf[id] = nil
+	}
+	for i := range in.Surveys {
+		if rows, ok := surveysOf[in.Surveys[i].TicketID]; ok && in.Surveys[i].TicketID != "" {
+			surveysOf[in.Surveys[i].TicketID] = append(rows, i)
+		}
+	}
+	ticketsOfResponses := map[string][]int{}
+	for _, rows := range responses {
+		for _, i := range rows {
+			if t := in.Surveys[i].TicketID; t != "" {
+				ticketsOfResponses[t] = nil
+			}
+		}
+	}
+	if len(ticketsOfResponses) > 0 {
+		for i := range in.Tickets {
+			if rows, ok := ticketsOfResponses[in.Tickets[i].ID]; ok {
+				ticketsOfResponses[in.Tickets[i].ID] = append(rows, i)
+			}
+		}
+	}
 	for _, e := range in.Evaluations {
 		if e.Month == m {
-			people[e.EmployeeID] = true
+			seen(e.EmployeeID)
 		}
 	}
 	// assignee is the ticket's assignee by its newest row (score's rule).
@@ -217,10 +255,8 @@ func Apply(in Input) Result {
 				for _, i := range rows {
 					in.Tickets[i].Assignee = l.EmployeeID
 				}
-				for i := range in.Surveys {
-					if in.Surveys[i].TicketID == l.TicketID {
-						in.Surveys[i].EmployeeID = l.EmployeeID
-					}
+				for _, i := range surveysOf[l.TicketID] {
+					in.Surveys[i].EmployeeID = l.EmployeeID
 				}
 				l.Cards = uniq(was, l.EmployeeID)
 			}
@@ -231,9 +267,7 @@ func Apply(in Input) Result {
 				s := &in.Surveys[rows[0]]
 				credited = s.EmployeeID
 				if credited == "" {
-					if trows, ok := ticketRows(in.Tickets, s.TicketID); ok {
-						credited = assignee(trows)
-					}
+					credited = assignee(ticketsOfResponses[s.TicketID])
 				}
 			}
 			switch {
@@ -330,19 +364,6 @@ func lineOf(a schema.Adjustment) Line {
 		}
 	}
 	return l
-}
-
-func ticketRows(ts []score.Ticket, id string) ([]int, bool) {
-	if id == "" {
-		return nil, false
-	}
-	var rows []int
-	for i := range ts {
-		if ts[i].ID == id {
-			rows = append(rows, i)
-		}
-	}
-	return rows, len(rows) > 0
 }
 
 // newer orders two rows of one ticket as pkg/score does: the latest

@@ -1,6 +1,7 @@
 package adjust
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -245,3 +246,50 @@ func TestLatestRowPerIDWins(t *testing.T) {
 
 // rescaled is points×100 (centi) as score centi: ×100/weights assessed.
 func rescaled(centi, assessedCenti int64) int64 { return centi * 100_00 / assessedCenti }
+
+func TestExcludeSurveyCreditedThroughItsTicket(t *testing.T) {
+	surveys := []score.Survey{survey("R9", "T1", "", 1), survey("R8", "T2", "", 1)}
+	r, res := run(t, fourTickets(), surveys,
+		adj("A1", schema.ActionExcludeSurvey, "E1", "", "R9", "", 0), // E1 is T1's assignee
+		adj("A2", schema.ActionExcludeSurvey, "E2", "", "R8", "", 0), // E2 is not T2's
+	)
+	if len(r.Applied) != 1 || r.Applied[0].ID != "A1" || r.Applied[0].Cards[0] != "E1" {
+		t.Fatalf("applied %+v", r.Applied)
+	}
+	if len(r.NotApplied) != 1 || r.NotApplied[0].NotApplied != EmployeeMismatch {
+		t.Fatalf("not applied %+v", r.NotApplied)
+	}
+	if n, d := ratio(kpi(t, res, "E1", "satisfaction")); n != 0 || d != 1 {
+		t.Fatalf("E1 satisfaction %d/%d, want 0/1 (R8 only)", n, d)
+	}
+}
+
+func BenchmarkApply(b *testing.B) {
+	const nt, ns = 1_000_000, 500_000
+	tickets := make([]score.Ticket, nt)
+	for i := range tickets {
+		tickets[i] = ticket(fmt.Sprintf("T%d", i), fmt.Sprintf("E%d", i%5000), 1+i%28, 2)
+	}
+	surveys := make([]score.Survey, ns)
+	for i := range surveys {
+		surveys[i] = survey(fmt.Sprintf("R%d", i), fmt.Sprintf("T%d", i), "", 5)
+	}
+	var adjs []schema.Adjustment
+	for i := range 100 {
+		adjs = append(adjs,
+			adj(fmt.Sprintf("X%d", i), schema.ActionExcludeTicket, "", fmt.Sprintf("T%d", i*7), "", "", 0),
+			adj(fmt.Sprintf("Y%d", i), schema.ActionReassignTicket, "E1", fmt.Sprintf("T%d", i*11+1), "", "", 0),
+			adj(fmt.Sprintf("Z%d", i), schema.ActionExcludeSurvey, "", "", fmt.Sprintf("R%d", i*13+2), "", 0))
+	}
+	pol := policy.Default()
+	// The changes are idempotent but for the excluded responses, which go
+	// in the first run: the later runs apply 200 of the 300.
+	b.ResetTimer()
+	for range b.N {
+		r := Apply(Input{Month: sept, Policy: pol, Adjustments: adjs, Tickets: tickets, Surveys: surveys})
+		surveys = r.Surveys
+		if len(r.Applied) < 200 {
+			b.Fatalf("applied %d", len(r.Applied))
+		}
+	}
+}
