@@ -135,6 +135,7 @@ func TestLambdasAreCGOFree(t *testing.T) {
 var pure = []string{
 	"bucket", "calendar", "policy", "score", "schema", "payroll", "ingest", "source", "normalized",
 	"ingestreport", "s3event", "objects", "store", "ingestjob", "closejob", "approval",
+	"adjust", "ranking", "annual",
 }
 
 // TestPureCoreImportsNoAWS keeps the core packages free of AWS: they take

@@ -38,6 +38,9 @@ const usage = `usage:
                                                      check a published version and record its approval (once)
   scorecard verify --store STORE --month YYYY-MM [--version N]
                                                      what payroll runs: the newest approved version, checked; prints its CSV key
+  scorecard annual --store STORE --year YYYY        the annual close over the year's approved months
+  scorecard whatif --store STORE --month YYYY-MM --policy FILE [--format text|csv]
+                                                     score the month with another policy; writes nothing
   scorecard serve  --store STORE [--addr HOST:PORT] [--public] [--token-file FILE]
                    run ingest for S3/MinIO webhook events; POST /close runs the close.
                    Loopback only unless --public; every POST needs Content-Type: application/json
@@ -77,6 +80,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdApprove(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args[1:], stdout, stderr)
+	case "annual":
+		err = cmdAnnual(ctx, args[1:], stdout, stderr)
+	case "whatif":
+		err = cmdWhatif(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/scorecard/scorecard/internal/wire"
+	"github.com/scorecard/scorecard/pkg/annual"
 	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/ingestjob"
 	"github.com/scorecard/scorecard/pkg/notify"
@@ -152,9 +153,12 @@ func NewServer(in *ingestjob.Job, c *closejob.Job, log *slog.Logger, token strin
 		out, err := c.Handle(r.Context(), req)
 		closeMu.Unlock()
 		var nr *closejob.NotReadyError
+		var anr *annual.NotReadyError
 		switch {
 		case errors.As(err, &nr):
 			writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "status": "not_ready", "readiness": nr.Readiness})
+		case errors.As(err, &anr):
+			writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "status": "not_ready", "months": anr.Months})
 		case err != nil:
 			log.Error("close failed", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})

@@ -44,6 +44,8 @@ func TestServeCloseAnswers(t *testing.T) {
 		{"approve without approver", `{"approve":{"month":"2026-09","version":1}}`, 400, "by"},
 		{"not ready", `{"month":"2026-11"}`, 409, `"status":"not_ready"`},
 		{"ready", `{"month":"2026-09"}`, 200, `"status":"published"`},
+		{"annual, bad year", `{"year":26}`, 400, "four digits"},
+		{"annual, nothing approved", `{"year":2026}`, 409, `"status":"not_ready"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, err := authPost(srv.URL+"/close", testToken, "application/json", tc.body)

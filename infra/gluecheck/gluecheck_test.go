@@ -33,11 +33,17 @@ type tableSpec struct {
 	row    any
 }
 
+// yearTables are partitioned by year (year=YYYY), not month.
+var yearTables = map[string]bool{"annual_scorecards": true}
+
 var tableSpecs = []tableSpec{
 	{"tickets", "normalized/tickets/", schema.Ticket{}},
 	{"surveys", "normalized/surveys/", schema.Survey{}},
 	{"evaluations", "normalized/evaluations/", schema.Evaluation{}},
 	{"roster", "normalized/roster/", schema.Employee{}},
+	{"adjustments", "normalized/adjustments/", schema.Adjustment{}},
+	{"rankings", "rankings/", schema.Ranking{}},
+	{"annual_scorecards", "scorecards/annual/", schema.AnnualScorecard{}},
 	{"scorecards", "scorecards/employees/", schema.Scorecard{}},
 	{"scorecard_kpis", "scorecards/kpis/", schema.KPIScore{}},
 	{"scorecard_evidence", "scorecards/evidence/", schema.Evidence{}},
@@ -46,6 +52,15 @@ var tableSpecs = []tableSpec{
 
 // wantParameters are the table parameters every table has, besides
 // storage.location.template.
+// wantYearParameters are those of a table partitioned by year.
+var wantYearParameters = map[string]string{
+	"classification":        "parquet",
+	"EXTERNAL":              "TRUE",
+	"projection.enabled":    "true",
+	"projection.year.type":  "integer",
+	"projection.year.range": "2000,2100",
+}
+
 var wantParameters = map[string]string{
 	"classification":                 "parquet",
 	"EXTERNAL":                       "TRUE",
@@ -67,8 +82,12 @@ func tableProblems(tbl Table, spec tableSpec) []string {
 		return []string{err.Error()}
 	}
 	p = append(p, DiffColumns(tbl.Columns, want)...)
-	if !reflect.DeepEqual(tbl.PartitionKeys, []Column{{Name: "month", Type: "string"}}) {
-		p = append(p, fmt.Sprintf("partition keys are %v, want [month string]", tbl.PartitionKeys))
+	part, params := "month", wantParameters
+	if yearTables[spec.name] {
+		part, params = "year", wantYearParameters
+	}
+	if !reflect.DeepEqual(tbl.PartitionKeys, []Column{{Name: part, Type: "string"}}) {
+		p = append(p, fmt.Sprintf("partition keys are %v, want [%s string]", tbl.PartitionKeys, part))
 	}
 	if tbl.TableType != "EXTERNAL_TABLE" {
 		p = append(p, fmt.Sprintf("TableType is %q", tbl.TableType))
@@ -82,7 +101,7 @@ func tableProblems(tbl Table, spec tableSpec) []string {
 			p = append(p, fmt.Sprintf("%s is %q, want %q", what, pair[0], pair[1]))
 		}
 	}
-	for k, v := range wantParameters {
+	for k, v := range params {
 		if got := tbl.Parameters[k]; got.Text != v || got.Tag != "" {
 			p = append(p, fmt.Sprintf("parameter %s is %s%q, want %q", k, got.Tag, got.Text, v))
 		}
@@ -101,11 +120,11 @@ func tableProblems(tbl Table, spec tableSpec) []string {
 	}
 	// The projection's first month is a template parameter: a month
 	// before it is invisible to Athena (docs/deploy.md).
-	if r := tbl.Parameters["projection.month.range"]; r.Tag != "!Sub" || r.Text != "${PartitionProjectionStartMonth},NOW" {
+	if r := tbl.Parameters["projection.month.range"]; !yearTables[spec.name] && (r.Tag != "!Sub" || r.Text != "${PartitionProjectionStartMonth},NOW") {
 		p = append(p, fmt.Sprintf("parameter projection.month.range is %s%q, want !Sub \"${PartitionProjectionStartMonth},NOW\"", r.Tag, r.Text))
 	}
 	checkSub("Location", tbl.Location, "s3://BUCKET/"+spec.prefix)
-	checkSub("storage.location.template", tbl.Parameters["storage.location.template"], "s3://BUCKET/"+spec.prefix+"month=${month}/")
+	checkSub("storage.location.template", tbl.Parameters["storage.location.template"], "s3://BUCKET/"+spec.prefix+part+"=${"+part+"}/")
 	sort.Strings(p)
 	return p
 }

@@ -49,6 +49,7 @@ var seeded = []string{
 	"scorecards/published/month=2026-09/v1.parquet",
 	"normalized/roster/month=2026-09/raw-roster-r.csv.parquet",
 	"normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet",
+	"rankings/month=2026-09/v1.parquet",
 }
 
 // ops: every role's grants (allowed) and what it must not do (denied).
@@ -87,6 +88,11 @@ var ops = []op{
 	{"close", "put", "scorecards/evidence/month=2026-09/v2.parquet", true},
 	{"close", "put", "payroll/month=2026-09/v2/salary_multipliers.csv", true},
 	{"close", "put", "scorecards/published/month=2026-09/v2.parquet", true},
+	{"close", "put", "rankings/month=2026-09/v2.parquet", true},
+	{"ingest", "put", "rankings/month=2026-09/v2.parquet", false},
+	{"payroll", "get", "rankings/month=2026-09/v1.parquet", true}, // a manifest output: verify reads it
+	{"analyst", "get", "rankings/month=2026-09/v1.parquet", true},
+	{"analyst", "put", "rankings/month=2026-09/v9.parquet", false},
 	{"close", "put", "payroll/month=2026-09/v2/manifest.json", true},
 	{"close", "put", "reports/close/month=2026-09/v2.json", true},
 	{"close", "put", "reports/statements/month=2026-09/v2/E001.html", true},

@@ -196,7 +196,7 @@ func Rankings(m calendar.Month, v int32) string {
 
 // Annual is the annual scorecards file of one version of a year.
 func Annual(year int, v int32) string {
-	return ScorecardsPrefix + "annual/year=" + strconv.Itoa(year) + "/" + versionName(v) + ".parquet"
+	return AnnualPrefix(year) + versionName(v) + ".parquet"
 }
 
 // PayrollMonth is the prefix holding every version of a month.
@@ -273,3 +273,40 @@ func Readiness(m calendar.Month, at time.Time) string {
 
 // VersionLabel is how a version is written for people: "v3".
 func VersionLabel(v int32) string { return versionName(v) }
+
+// AnnualPrefix is the table prefix of the annual scorecards of a year.
+func AnnualPrefix(year int) string {
+	return ScorecardsPrefix + "annual/year=" + strconv.Itoa(year) + "/"
+}
+
+// AnnualPayroll is the prefix of every annual version's directory of a
+// year: payroll/annual/year=YYYY/ (not a table: the manifests live here,
+// outside the Parquet table's prefix).
+func AnnualPayroll(year int) string {
+	return PayrollPrefix + "annual/year=" + strconv.Itoa(year) + "/"
+}
+
+// AnnualManifest is written last: an annual version without it is incomplete.
+func AnnualManifest(year int, v int32) string {
+	return AnnualPayroll(year) + versionName(v) + "/" + ManifestName
+}
+
+// ParseAnnualManifest parses a key made by AnnualManifest.
+func ParseAnnualManifest(key string) (year int, v int32, ok bool) {
+	rest, ok := strings.CutPrefix(key, PayrollPrefix+"annual/year=")
+	if !ok {
+		return 0, 0, false
+	}
+	f := strings.Split(rest, "/")
+	if len(f) != 3 || f[2] != ManifestName || len(f[0]) != 4 {
+		return 0, 0, false
+	}
+	y, err := strconv.Atoi(f[0])
+	if err != nil || y < 1000 {
+		return 0, 0, false
+	}
+	if v, ok = parseVersion(f[1]); !ok {
+		return 0, 0, false
+	}
+	return y, v, true
+}

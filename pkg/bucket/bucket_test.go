@@ -128,3 +128,24 @@ func TestRawOfIngestReport(t *testing.T) {
 		}
 	}
 }
+
+func TestAnnualKeys(t *testing.T) {
+	if got := Annual(2026, 2); got != "scorecards/annual/year=2026/v2.parquet" {
+		t.Errorf("Annual = %s", got)
+	}
+	k := AnnualManifest(2026, 3)
+	if k != "payroll/annual/year=2026/v3/manifest.json" {
+		t.Errorf("AnnualManifest = %s", k)
+	}
+	if y, v, ok := ParseAnnualManifest(k); !ok || y != 2026 || v != 3 {
+		t.Errorf("ParseAnnualManifest(%s) = %d %d %v", k, y, v, ok)
+	}
+	for _, bad := range []string{"payroll/annual/year=2026/v3/x.json", "payroll/annual/year=26/v3/manifest.json", "payroll/annual/year=2026/v0/manifest.json", "payroll/month=2026-01/v1/manifest.json"} {
+		if _, _, ok := ParseAnnualManifest(bad); ok {
+			t.Errorf("ParseAnnualManifest(%s) ok", bad)
+		}
+	}
+	if _, _, _, ok := ParsePayroll(k); ok {
+		t.Errorf("an annual manifest parses as a monthly payroll key")
+	}
+}

@@ -41,6 +41,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scorecard/scorecard/pkg/adjust"
 	"github.com/scorecard/scorecard/pkg/approval"
 	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/calendar"
@@ -80,6 +81,10 @@ type Request struct {
 	Approve         *ApproveRequest `json:"approve,omitempty"`
 	// Readiness runs the scheduled readiness check instead of the close.
 	Readiness *ReadinessRequest `json:"readiness,omitempty"`
+	// Year runs the annual close of that year instead (annual.go); the
+	// schedule sends AnnualScheduledTime, whose year before is closed.
+	Year                int    `json:"year,omitempty"`
+	AnnualScheduledTime string `json:"annual_scheduled_time,omitempty"`
 }
 
 // ReadinessRequest is the scheduled readiness check (spec §8): the months
@@ -134,6 +139,9 @@ type Job struct {
 	// Notify receives the published, approved, not_ready, reopen_required
 	// and failed events (spec §8); nil sends none.
 	Notify notify.Notifier
+
+	// scorePolicy, when set, replaces the store's policy (WhatIf only).
+	scorePolicy *policy.Policy
 }
 
 func (j *Job) log() *slog.Logger {
@@ -184,6 +192,10 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	digest := payroll.InputsDigest(pol.SHA256, in.objects)
 	report := newReport(month, pol, res, in)
 	report.AllowIncomplete = override
+	report.addAdjustments(p.adj)
+	rankings := rank(res, pol)
+	report.Ranking = topLines(rankings)
+	adjustments := adjustmentRefs(p.adj.Applied)
 
 	d, err := j.decide(ctx, month, digest, req.Reopen)
 	if err != nil {
@@ -212,11 +224,13 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	case ReopenRequired:
 		report.Status, report.Version = ReopenRequired, d.latest
 		report.Changes = payroll.Diff(d.prevRows, rows)
+		report.AdjustmentChanges = adjustmentChanges(d.manifest.Adjustments, adjustments)
 		log.Warn("inputs changed since the latest version; rerun with reopen to publish", "version", d.latest, "changes", len(report.Changes))
 		return &Result{Status: ReopenRequired, Month: month, Version: d.latest, Report: report, Payroll: d.prevRows, ManifestSHA256: d.manifestSHA256}, nil
 	}
 	if d.latest > 0 {
 		report.Changes = payroll.Diff(d.prevRows, rows)
+		report.AdjustmentChanges = adjustmentChanges(d.manifest.Adjustments, adjustments)
 		p := d.latest
 		report.PreviousVersion = &p
 	}
@@ -226,8 +240,14 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
+	rf, err := rankingsFile(month, version, rankings)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	files = append(files, rf)
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
 	man.AllowIncomplete = override
+	man.Adjustments = adjustments
 	sha, err := j.publish(ctx, month, version, files, man)
 	if err != nil {
 		return j.conflict(ctx, month, version, err, report, digest, rows)
@@ -246,6 +266,7 @@ type prepared struct {
 	in    *inputs
 	res   *score.Result // nil when scoring was impossible (calendar)
 	ready *readiness.Result
+	adj   adjust.Result // the adjustments applied and not (spec §10)
 }
 
 // prepare runs the steps shared by the close and the readiness check:
@@ -256,6 +277,9 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	pol, cal, err := j.settings(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if j.scorePolicy != nil {
+		pol = j.scorePolicy
 	}
 	month := w.month(pol.Location())
 	raw, err := j.rawExports(ctx)
@@ -268,10 +292,14 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	}
 	sources(in, raw)
 	in.warnings = linkAgents(in)
+	adj := adjust.Apply(adjust.Input{
+		Month: month, Policy: pol, Adjustments: in.adjustments,
+		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations, Roster: in.roster,
+	})
 	res, err := score.Compute(score.Input{
 		Month: month, Policy: pol, Calendar: cal,
-		Tickets: in.tickets, Surveys: in.surveys, Evaluations: in.evaluations,
-		Roster: in.roster, HaveRoster: in.haveRoster,
+		Tickets: adj.Tickets, Surveys: adj.Surveys, Evaluations: in.evaluations,
+		Roster: in.roster, HaveRoster: in.haveRoster, PointAdjustments: adj.Points,
 	})
 	var calErr error
 	switch {
@@ -279,6 +307,8 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 		calErr, res = err, nil
 	case err != nil:
 		return nil, fmt.Errorf("closing %s: %w", month, err)
+	default:
+		finishAdjustments(&adj, res)
 	}
 	in.warnings = append(in.warnings, degenerate(res)...)
 	through, _ := cal.CoveredThrough(now, pol.Location())
@@ -286,7 +316,7 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 		Month: month, Now: now, Location: pol.Location(), Settings: pol.Readiness,
 		Raw: raw, Calendar: calErr, CoveredThrough: through, Orphans: in.orphans,
 	})
-	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready}, nil
+	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready, adj: adj}, nil
 }
 
 // Check runs the readiness checks of a month without publishing anything.
@@ -402,6 +432,16 @@ func (r Request) Validate() error {
 		}
 		if r.Approve.Version < 1 || strings.TrimSpace(r.Approve.By) == "" {
 			return errors.New(`approve needs "version" (1 or more) and "by"`)
+		}
+		return nil
+	case r.Year != 0 || r.AnnualScheduledTime != "":
+		if r.Year != 0 && (r.Year < 1000 || r.Year > 9999) {
+			return fmt.Errorf("annual close: year %d, want four digits", r.Year)
+		}
+		if t := r.AnnualScheduledTime; t != "" {
+			if _, err := time.Parse(time.RFC3339, t); err != nil {
+				return fmt.Errorf("annual close: parsing annual_scheduled_time %q: %w", t, err)
+			}
 		}
 		return nil
 	case r.Readiness != nil:
@@ -714,6 +754,10 @@ type Output struct {
 	// Readiness is what a readiness request found: the month before, then
 	// the month in progress.
 	Readiness []*readiness.Result `json:"readiness,omitempty"`
+	// Year and MonthsNotUsed answer an annual request: the months of the
+	// year missing or unapproved ("2026-03 missing").
+	Year          int      `json:"year,omitempty"`
+	MonthsNotUsed []string `json:"months_not_used,omitempty"`
 }
 
 // Handle is the Lambda entry point of the close. A request with "approve"
@@ -726,6 +770,9 @@ func (j *Job) Handle(ctx context.Context, req Request) (*Output, error) {
 	}
 	if req.Readiness != nil {
 		return j.scheduledReadiness(ctx, *req.Readiness)
+	}
+	if req.Year != 0 || req.AnnualScheduledTime != "" {
+		return j.annual(ctx, req)
 	}
 	res, err := j.Run(ctx, req)
 	if err != nil {

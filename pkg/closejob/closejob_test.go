@@ -143,7 +143,7 @@ func TestSampleCloseMatchesExpected(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "2026-09", m.Month)
 		require.EqualValues(t, 1, m.Version)
-		require.Len(t, m.Outputs, 5) // scorecards, KPI lines, evidence, payroll CSV and Parquet
+		require.Len(t, m.Outputs, 6) // scorecards, KPI lines, evidence, payroll CSV and Parquet, rankings
 		require.NotEmpty(t, m.Inputs)
 		// Every raw export is traced, with its ETag and ingest counts.
 		var sources []string

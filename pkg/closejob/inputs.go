@@ -29,6 +29,7 @@ type inputs struct {
 	evaluations []score.Evaluation
 	roster      []schema.Employee
 	haveRoster  bool
+	adjustments []schema.Adjustment
 	objects     []payroll.InputObject
 	sourceKeys  map[string]bool
 	partitions  []string
@@ -68,6 +69,9 @@ func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Poli
 		if err := readPartition(ctx, j.Store, in, work, bucket.TableEvaluations, month.Add(-i), in.readEvaluations); err != nil {
 			return nil, err
 		}
+	}
+	if err := readPartition(ctx, j.Store, in, work, bucket.TableAdjustments, month, in.readAdjustments); err != nil {
+		return nil, err
 	}
 	if err := readRoster(ctx, j.Store, in, work); err != nil {
 		return nil, err

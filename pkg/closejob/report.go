@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/scorecard/scorecard/pkg/adjust"
 	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/policy"
@@ -36,6 +37,13 @@ type Report struct {
 	InputObjects        int              `json:"input_objects"`
 	PartitionsRead      []string         `json:"partitions_read"`
 	Changes             []payroll.Change `json:"changes,omitempty"`
+	// Adjustments applied and not applied (spec §10), and on a reopen the
+	// adjustments that differ from the previous version's (adjustments.go).
+	Adjustments           []adjust.Line      `json:"adjustments,omitempty"`
+	AdjustmentsNotApplied []adjust.Line      `json:"adjustments_not_applied,omitempty"`
+	AdjustmentChanges     []AdjustmentChange `json:"adjustment_changes,omitempty"`
+	// Ranking is the overall top of the month's rankings (rankings.go).
+	Ranking []RankLine `json:"ranking,omitempty"`
 	// AllowIncomplete is set when the month was closed although not ready.
 	AllowIncomplete *payroll.Override `json:"allow_incomplete,omitempty"`
 	// Warnings say what a person should check before trusting the result:
@@ -161,6 +169,8 @@ func (r *Report) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %d | %s |\n", q.SourceKey, q.Rejected, strings.Join(rs, ", "))
 		}
 	}
+	r.rankingMarkdown(&b)
+	r.adjustmentsMarkdown(&b)
 	if len(r.Changes) > 0 {
 		b.WriteString("\n## Changes from the previous version\n\n| employee | change | details |\n|---|---|---|\n")
 		for _, ch := range r.Changes {

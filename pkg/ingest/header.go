@@ -165,6 +165,7 @@ var specs = map[Source]*sourceSpec{
 	SourceSurvey:      &surveySpec,
 	SourceEvaluations: &evaluationSpec,
 	SourceRoster:      &rosterSpec,
+	SourceAdjustments: &adjustmentSpec,
 }
 
 // Aliases maps a source and a field name to extra header aliases.

@@ -15,10 +15,12 @@ const (
 	SourceSurvey      Source = "survey"
 	SourceEvaluations Source = "evaluations"
 	SourceRoster      Source = "roster"
+	// SourceAdjustments: corrections and appeal decisions (spec §10).
+	SourceAdjustments Source = "adjustments"
 )
 
 // Sources lists every source in a fixed order.
-var Sources = []Source{SourceCRM, SourceSurvey, SourceEvaluations, SourceRoster}
+var Sources = []Source{SourceCRM, SourceSurvey, SourceEvaluations, SourceRoster, SourceAdjustments}
 
 // SourceOfKey returns the source for a key under raw/<source>/
 // ("raw/crm/2026-09 导出.csv" -> SourceCRM). Keys of other prefixes, of an
@@ -127,6 +129,9 @@ const (
 	// ReasonTooManyFields: a record has more than 512 fields (CSV); the
 	// record is skipped without being read into memory.
 	ReasonTooManyFields = "too_many_fields"
+	// ReasonActionMismatch: an adjustment names a field its action does
+	// not take (points on exclude_ticket, a ticket on points, …).
+	ReasonActionMismatch = "action_mismatch"
 )
 
 // Limits on what a RowError carries.

@@ -23,7 +23,9 @@ func TestCustomKindsFromThePolicy(t *testing.T) {
 		accepted     int64
 		warnings     int
 	}{
-		{"no policy kinds", "timezone: Asia/Shanghai\n", 0, 0},
+		// No kind declared: every record is rejected, and the report warns
+		// that nothing of the file reaches a close.
+		{"no policy kinds", "timezone: Asia/Shanghai\n", 0, 1},
 		{"declared, rest of the policy invalid", "timezone: Asia/Shanghai\nkpis: nonsense\nkinds:\n  - {id: attendance, labels: [出勤率], unit: percent, range: [0, 100]}\n  - {id: training_completion, labels: [培训完成率], unit: percent}\n", 2, 0},
 		{"one bad kind skipped", "timezone: Asia/Shanghai\nkinds:\n  - {id: attendance, labels: [出勤率], unit: percent, range: [0, 100]}\n  - {id: training_completion, labels: [培训完成率], unit: pct}\n", 1, 1},
 	} {

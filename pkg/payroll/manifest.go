@@ -37,6 +37,8 @@ type Manifest struct {
 	// by key.
 	Outputs     []OutputObject `json:"outputs"`
 	CodeVersion string         `json:"code_version"`
+	// Adjustments are the adjustments applied (spec §10), sorted by id.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
 	// Previous is the version this one supersedes (a reopened month).
 	Previous *int32 `json:"previous_version,omitempty"`
 	// AllowIncomplete is set when the month was closed although not ready

@@ -31,6 +31,8 @@ type fileT struct {
 	Readiness            readinessT `yaml:"readiness"`
 	Kinds                []kindT    `yaml:"kinds"`
 	Proration            *string    `yaml:"proration"`
+	Rankings             rankingsT  `yaml:"rankings"`
+	Annual               annualT    `yaml:"annual"`
 }
 
 type slaT struct {
@@ -207,6 +209,8 @@ func (f *fileT) policy() (*Policy, problems) {
 	if f.Proration != nil {
 		p.Proration = strings.TrimSpace(*f.Proration)
 	}
+	p.Rankings = f.Rankings.rankings(&ps)
+	p.Annual = f.Annual.annual(&ps)
 	if f.NoActivity.Multiplier != nil {
 		p.NoActivity.Multiplier = f.NoActivity.Multiplier.rat(&ps, "no_activity.multiplier")
 	}

@@ -159,6 +159,9 @@ type Policy struct {
 	// Proration is how the payout of someone who joins or leaves during M
 	// is cut: ProrationWorkingDays (the default) or ProrationNone.
 	Proration string
+	// Rankings and Annual are the spec §10 settings (periods.go).
+	Rankings Rankings
+	Annual   Annual
 
 	loc *time.Location
 }
@@ -591,6 +594,8 @@ func (p *Policy) Validate() error {
 		ps.add("surveys.satisfied_min_rating", "%d out of range 1-5", r)
 	}
 	p.Readiness.validate(&ps)
+	p.Rankings.validate(&ps)
+	p.Annual.validate(&ps)
 	if n := p.SmallSample.MinResponses; n < 0 || n > 1000 {
 		ps.add("small_sample.min_responses", "%d out of range 0-1000", n)
 	}

@@ -41,6 +41,9 @@ type Input struct {
 	// existing but empty roster flags everyone not_on_roster).
 	Roster     []schema.Employee
 	HaveRoster bool
+	// PointAdjustments are the month's applied points adjustments (spec
+	// §10; see adjust.go).
+	PointAdjustments []PointAdjustment
 }
 
 // Card is one employee's scorecard.
@@ -53,7 +56,9 @@ type Card struct {
 	// is what the KPIs give, not published: Scorecard.ScoreCenti is nil.
 	Score *big.Rat
 	// Evidence is the items that counted, in KPI policy order, then item
-	// id; Version left 0 (see evidence.go).
+	// kind and id, with the applied point adjustments
+	// (schema.EvidenceAdjustment) among their KPI's rows; Version left 0
+	// (see evidence.go).
 	Evidence []schema.Evidence
 }
 
@@ -580,10 +585,13 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 
 	earned, assessed := new(big.Rat), new(big.Rat)
 	rows := make([]schema.KPIScore, 0, len(r.KPIs))
+	var evidence []schema.Evidence
 	for _, k := range r.KPIs {
 		m := c.measure(k, a)
 		row, points := c.score(k, m)
 		row.EmployeeID = a.id
+		points, adjEv := c.adjustPoints(a.id, k.Weight, &row, points)
+		evidence = append(evidence, adjEv...)
 		row.NotOnRoster = notOnRoster
 		if !row.NotAssessed {
 			earned.Add(earned, points)
@@ -627,7 +635,11 @@ func (c *scoring) card(a *acc, emp *schema.Employee, r *policy.Resolved) (Card, 
 		}
 		sc.PayoutFen = &p
 	}
-	return Card{Scorecard: sc, KPIs: rows, Score: score, Evidence: c.evidence(a, r)}, nil
+	ev := c.evidence(a, r)
+	if len(evidence) > 0 {
+		ev = mergeAdjustmentEvidence(ev, evidence, r)
+	}
+	return Card{Scorecard: sc, KPIs: rows, Score: score, Evidence: ev}, nil
 }
 
 func nonEmpty(s *string) *string {

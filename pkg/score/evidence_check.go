@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/scorecard/scorecard/pkg/policy"
+	"github.com/scorecard/scorecard/pkg/schema"
 )
 
 // CheckEvidence reports whether a card's evidence adds up to its KPI rows
@@ -45,6 +46,10 @@ func CheckEvidence(c *Card, p *policy.Policy) error {
 			if pp > p || (pp == p && (prev.Item > e.Item || (prev.Item == e.Item && strings.Compare(prev.ItemID, e.ItemID) >= 0))) {
 				return fmt.Errorf("evidence of %s: row %d (%s %s %s) out of order", id, i, e.KPI, e.Item, e.ItemID)
 			}
+		}
+		if e.Item == schema.EvidenceAdjustment {
+			// a point adjustment names itself; it is not an item of the KPI's value
+			continue
 		}
 		s := &got[p]
 		s.rows++

@@ -42,8 +42,7 @@ type Source struct {
 	normalize func(r io.Reader, opt Options, rej Rejecter) (Result, error)
 }
 
-// All lists the sources, in the order reports and docs list them. The
-// adjustments of spec §10 join this table with their reader.
+// All lists the sources, in the order reports and docs list them.
 var All = []Source{
 	define(ingest.SourceCRM, bucket.TableTickets,
 		"the month of created_at",
@@ -65,6 +64,11 @@ var All = []Source{
 		"none: the newest roster upload is the roster",
 		ingest.ReadRoster, func(_ *schema.Employee, o Options) string { return o.monthOf(o.Read.UploadedAt) },
 		func(e *schema.Employee) int64 { return e.SourceRow }, nil, bucket.TableRosterPay, rosterPay),
+	define(ingest.SourceAdjustments, bucket.TableAdjustments,
+		"the adjustment's month column",
+		"none at ingest: the latest row per adjustment_id wins in the close",
+		ingest.ReadAdjustments, func(a *schema.Adjustment, _ Options) string { return a.Month },
+		func(a *schema.Adjustment) int64 { return a.SourceRow }, nil, "", nil),
 }
 
 // rosterPay is the pay of one roster row, with its lineage.
