@@ -52,6 +52,8 @@ type Card struct {
 	// Score is the exact score before rounding. For a no_activity card it
 	// is what the KPIs give, not published: Scorecard.ScoreCenti is nil.
 	Score *big.Rat
+	// Evidence is every item that counted toward the KPIs (spec §9); Version left 0.
+	Evidence []schema.Evidence
 }
 
 // Counts describe what Compute read, for the close report.
