@@ -52,7 +52,7 @@ func card(name, team string) score.Card {
 
 func statementOf(c score.Card) *Statement {
 	return &Statement{Month: sep, Version: 2, Policy: policy.Default(), Card: c, Pooled: "83.33% (10/12)",
-		History: []Point{{Month: sep.Add(-1), Version: 1, ScoreCenti: p(int64(8800)), Band: "B"}},
+		History:  []Point{{Month: sep.Add(-1), Version: 1, ScoreCenti: p(int64(8800)), Band: "B"}},
 		Previous: 1, Why: []string{"raw/crm/工单导出 2026-09.csv changed"},
 		Change: &payroll.Change{EmployeeID: "E1", Kind: payroll.Changed, Fields: []payroll.FieldChange{{Field: "score", Before: "80.00", After: "76.55"}}}}
 }
