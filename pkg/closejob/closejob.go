@@ -14,7 +14,10 @@
 //     publishes nothing unless allowed with a reason
 //  8. decide     against the published versions: unchanged, reopen required,
 //     or publish v<N+1>
-//  9. render     scorecards, KPI lines, the payroll CSV and Parquet, in memory
+//  9. render     scorecards, KPI lines, the payroll CSV and Parquet, and
+//     the pages for people (pkg/statement: the manager's report and one
+//     statement per employee, with the last six published months read
+//     after step 8), in memory
 //  10. publish   every file with If-None-Match: *, the manifest last, then
 //     the published-version marker
 //  11. report    the close report, for people
@@ -222,10 +225,20 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	}
 	report.Status, report.Version = Published, version
 
+	hist, err := j.history(ctx, month)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
 	files, err := render(month, version, res, rows)
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
+	pages, err := renderPages(pagesInput{month: month, version: version, previous: d.latest, pol: pol, res: res, rows: rows,
+		report: report, sources: in.sources, history: hist, why: d.inputChanges(in)})
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	files = append(files, pages...)
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
 	man.AllowIncomplete = override
 	sha, err := j.publish(ctx, month, version, files, man)

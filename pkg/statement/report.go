@@ -68,6 +68,7 @@ type reportView struct {
 	BandChart, TeamChart              chart
 	Bands                             []bandCount
 	KPIRows                           []kpiAvg
+	KPITeams                          []string
 	Review                            []reviewLine
 	InputRows                         []inputRow
 	ChangeRows                        []changeRow
@@ -79,10 +80,17 @@ type bandCount struct {
 	N           int
 }
 
+// kpiAvg is one KPI's row: its target and, per team (全部 first), the
+// average of the assessed employees' results.
 type kpiAvg struct {
-	KPI, Label, Team, Average, Target string
-	N                                 int
-	Below                             bool
+	KPI, Label, Target string
+	Cells              []avgCell
+}
+
+type avgCell struct {
+	Average string
+	N       int
+	Below   bool
 }
 
 type reviewLine struct{ EmployeeID, Name, Team, Reasons string }
@@ -193,7 +201,7 @@ func (r *Report) view() *reportView {
 		counts[i] = cs
 	}
 	v.TeamChart = stackedChart(teamNames, names, counts)
-	v.KPIRows = r.kpiAverages()
+	v.KPITeams, v.KPIRows = r.kpiAverages()
 	v.Review = r.review()
 	for _, in := range r.Inputs {
 		v.InputRows = append(v.InputRows, inputRow{SourceKey: in.SourceKey, RowsRead: in.RowsRead, Accepted: in.RowsRead - in.Rejected,
@@ -230,7 +238,7 @@ func fieldsText(fs []payroll.FieldChange) string {
 		if i > 0 {
 			b.WriteString("；")
 		}
-		fmt.Fprintf(&b, "%s %s → %s", f.Field, orDash(f.Before), orDash(f.After))
+		fmt.Fprintf(&b, "%s %s → %s", FieldLabel(f.Field), orDash(f.Before), orDash(f.After))
 	}
 	return b.String()
 }
@@ -255,7 +263,7 @@ func reasonText(m map[string]int64) string {
 
 // kpiAverages is, per KPI with a weight and per team, the mean of the
 // assessed employees' results (exact, shown to 4 decimals at most).
-func (r *Report) kpiAverages() []kpiAvg {
+func (r *Report) kpiAverages() ([]string, []kpiAvg) {
 	type key struct{ kpi, team string }
 	sums := map[key]int64{}
 	ns := map[key]int{}
@@ -263,6 +271,7 @@ func (r *Report) kpiAverages() []kpiAvg {
 	seen := map[string]bool{}
 	targets := map[string]*int64{}
 	defs := kpiDefs(r.Policy, "")
+	teamSet := map[string]bool{}
 	for _, c := range r.Cards {
 		for _, k := range c.KPIs {
 			if k.WeightCenti == 0 {
@@ -276,45 +285,50 @@ func (r *Report) kpiAverages() []kpiAvg {
 			if k.NotAssessed || k.ValueMicro == nil || c.Scorecard.NoActivity {
 				continue
 			}
-			for _, t := range []string{"全部", teamOf(c.Scorecard.Team)} {
+			team := teamOf(c.Scorecard.Team)
+			teamSet[team] = true
+			for _, t := range []string{allTeams, team} {
 				sums[key{k.KPI, t}] += *k.ValueMicro
 				ns[key{k.KPI, t}]++
 			}
 		}
 	}
-	teamSet := map[string]bool{}
-	for k := range ns {
-		if k.team != "全部" {
-			teamSet[k.team] = true
-		}
-	}
-	teams := append([]string{"全部"}, sortedKeys(teamSet)...)
+	teams := append([]string{allTeams}, sortedKeys(teamSet)...)
 	var out []kpiAvg
 	for _, id := range order {
 		def := defs[id]
 		info, _ := policy.Info(def.Metric)
 		unit := unitSuffix(info.Unit)
+		row := kpiAvg{KPI: id, Label: kpiLabel(defs, id), Target: "—"}
+		tg := targets[id]
+		if tg != nil {
+			row.Target = micro(*tg) + unit
+		}
 		for _, t := range teams {
 			n := ns[key{id, t}]
 			if n == 0 {
+				row.Cells = append(row.Cells, avgCell{Average: "—"})
 				continue
 			}
 			avg := big.NewRat(sums[key{id, t}], int64(n)*10000)
-			row := kpiAvg{KPI: id, Label: kpiLabel(defs, id), Team: t, N: n, Average: ratText(avg) + unit, Target: "—"}
-			if tg := targets[id]; tg != nil {
-				row.Target = micro(*tg) + unit
+			cell := avgCell{Average: ratText(avg) + unit, N: n}
+			if tg != nil {
 				cmp := avg.Cmp(ratOfMicro(*tg))
-				if def.Direction == policy.Lower {
-					row.Below = cmp > 0
+				if lowerIsBetter(def, info) {
+					cell.Below = cmp > 0
 				} else {
-					row.Below = cmp < 0
+					cell.Below = cmp < 0
 				}
 			}
-			out = append(out, row)
+			row.Cells = append(row.Cells, cell)
 		}
+		out = append(out, row)
 	}
-	return out
+	return teams, out
 }
+
+// allTeams heads the column of everyone.
+const allTeams = "全部"
 
 // review lists the people to look at: band D (the lowest band), a drop
 // of two bands or more since the previous month, no_activity,
@@ -374,4 +388,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+var fieldLabels = map[string]string{
+	"employee_name": "姓名", "team": "团队", "score": "总分", "band": "档位",
+	"multiplier": "绩效系数", "performance_pay": "绩效工资基数", "payout": "实发绩效",
+}
+
+// FieldLabel names a payroll field (payroll.FieldChange.Field) in Chinese.
+func FieldLabel(f string) string {
+	if l, ok := fieldLabels[f]; ok {
+		return l
+	}
+	return f
 }

@@ -26,9 +26,10 @@ import (
 var templateFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"svg":   func(c chart) template.HTML { return c.html() },
-	"centi": func(p any) string { return centi(derefInt(p)) },
-	"fen":   func(p any) string { return fen(derefInt(p)) },
+	"svg":        func(c chart) template.HTML { return c.html() },
+	"fieldLabel": FieldLabel,
+	"centi":      func(p any) string { return centi(derefInt(p)) },
+	"fen":        func(p any) string { return fen(derefInt(p)) },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // MaxItemsPerKPI caps the evidence items listed under one KPI; the rest
@@ -46,6 +47,10 @@ type Statement struct {
 	// Pooled is the pooled satisfaction rate in words
 	// (score.Result.PooledSatisfactionText).
 	Pooled string
+	// PoolSatisfied of PoolResponses make the pooled rate exact, so a
+	// small sample's arithmetic is shown exactly (0 of 0: from the
+	// rounded adjusted rate).
+	PoolSatisfied, PoolResponses int64
 	// History is the employee's previously published months, oldest
 	// first (at most five are drawn, with this month the sixth).
 	History []Point
@@ -77,6 +82,7 @@ type kpiView struct {
 	Items                []itemView
 	More                 int
 	Short                bool // lost points
+	Sample               int64
 }
 
 type itemView struct{ Kind, ID, Detail, Note string }
@@ -87,6 +93,7 @@ type statementView struct {
 	Multiplier, Pay, Payout, PayoutNote      string
 	Assessed                                 string
 	KPIs                                     []kpiView
+	Analysis                                 []kpiView // weight 0: shown, not scored
 	Notes                                    []string
 	Chart                                    chart
 	HaveChart                                bool
@@ -148,6 +155,10 @@ func (s *Statement) view() *statementView {
 	}
 	defs := kpiDefs(s.Policy, v.Role)
 	for _, k := range s.Card.KPIs {
+		if k.WeightCenti == 0 {
+			v.Analysis = append(v.Analysis, s.kpiView(defs, k))
+			continue
+		}
 		v.KPIs = append(v.KPIs, s.kpiView(defs, k))
 	}
 	if sc.NoActivity {
@@ -186,6 +197,10 @@ func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore) kpiVi
 			kv.Result += fmt.Sprintf(" (%d/%d)", *k.Numerator, *k.Denominator)
 		}
 	}
+	if k.AdjustedMicro != nil {
+		kv.Result += " → 折算 " + micro(*k.AdjustedMicro) + unit
+	}
+	kv.Sample = k.SampleSize
 	kv.Target = "—"
 	if k.TargetMicro != nil {
 		kv.Target = micro(*k.TargetMicro) + unit
@@ -197,7 +212,7 @@ func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore) kpiVi
 	var val *big.Rat
 	switch {
 	case k.AdjustedMicro != nil:
-		val = ratOfMicro(*k.AdjustedMicro)
+		val = s.adjusted(k)
 	case k.Numerator != nil && k.Denominator != nil && *k.Denominator > 0 && info.Unit == policy.UnitPercent:
 		val = big.NewRat(100**k.Numerator, *k.Denominator)
 	case k.ValueMicro != nil:
@@ -214,7 +229,7 @@ func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore) kpiVi
 		kv.Words = fmt.Sprintf("得分 = 权重 %s × 结果 %s ÷ %s = %s 分。", kv.Weight, ratText(val), ratNum(def.Scale), kv.Points)
 	case known && def.Deduction != nil && def.Target != nil:
 		short := new(big.Rat).Sub(def.Target, val)
-		if def.Direction == policy.Lower {
+		if lowerIsBetter(def, info) {
 			short.Neg(short)
 		}
 		if short.Sign() <= 0 {
@@ -225,11 +240,14 @@ func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore) kpiVi
 		if def.Deduction.Per.Cmp(big.NewRat(1, 1)) != 0 {
 			per = " ÷ " + ratNum(def.Deduction.Per)
 		}
+		ded := new(big.Rat).Mul(def.Deduction.Points, short)
+		ded.Quo(ded, def.Deduction.Per)
+		pts := new(big.Rat).Sub(ratOfMicro(k.WeightCenti*100), ded)
 		kv.Words = fmt.Sprintf("距目标差 %s%s，每差 %s%s 扣 %s 分：扣 %s × %s%s = %s 分，得分 %s − %s = %s 分。",
 			ratText(short), unit, ratNum(def.Deduction.Per), unit, ratNum(def.Deduction.Points),
-			ratNum(def.Deduction.Points), ratText(short), per, kv.Deducted, kv.Weight, kv.Deducted, kv.Points)
-		if k.PointsMicro == 0 {
-			kv.Words += "（扣分不低于 0 分）"
+			ratNum(def.Deduction.Points), ratText(short), per, ratText(ded), kv.Weight, ratText(ded), ratText(pts))
+		if pts.Sign() < 0 {
+			kv.Words += "得分不低于 0，计 0 分。"
 		}
 	default:
 		kv.Words = fmt.Sprintf("得分 %s 分（满分 %s）。", kv.Points, kv.Weight)
@@ -375,4 +393,25 @@ func derefInt(p any) int64 {
 		}
 	}
 	return 0
+}
+
+// lowerIsBetter: the KPI's direction, else its metric's default.
+func lowerIsBetter(k policy.KPI, info policy.MetricInfo) bool {
+	if k.Direction != "" {
+		return k.Direction == policy.Lower
+	}
+	return info.Direction == policy.Lower
+}
+
+// adjusted is a small sample's scored rate, (100·s + k·p)/(n + k) in
+// percent, exactly when the pool's counts are known.
+func (s *Statement) adjusted(k schema.KPIScore) *big.Rat {
+	if s.PoolResponses == 0 || s.Policy == nil || s.Policy.SmallSample.PriorWeight == nil || k.Numerator == nil || k.Denominator == nil {
+		return ratOfMicro(*k.AdjustedMicro)
+	}
+	prior := s.Policy.SmallSample.PriorWeight
+	p := big.NewRat(100*s.PoolSatisfied, s.PoolResponses)
+	adj := new(big.Rat).Mul(prior, p)
+	adj.Add(adj, big.NewRat(100**k.Numerator, 1))
+	return adj.Quo(adj, new(big.Rat).Add(big.NewRat(*k.Denominator, 1), prior))
 }

@@ -100,13 +100,13 @@ func (s *Statement) WriteText(w io.Writer) error {
 	for _, k := range v.KPIs {
 		rows = append(rows, []string{k.Dimension, k.Label + " (" + k.ID + ")", k.Result, k.Target, k.Weight, k.Deducted, k.Points})
 	}
+	for _, k := range v.Analysis {
+		rows = append(rows, []string{k.Dimension, k.Label + " (" + k.ID + ")", k.Result, "", "", "", ""})
+	}
 	if err := Table(&b, rows, 2, 3, 4, 5, 6); err != nil {
 		return err
 	}
 	for _, k := range v.KPIs {
-		if k.Weight == "0.00" && len(k.Items) == 0 {
-			continue
-		}
 		fmt.Fprintf(&b, "\n%s (%s): %s\n", k.Label, k.ID, k.Words)
 		for _, f := range k.Flags {
 			fmt.Fprintf(&b, "  %s\n", f)
@@ -150,7 +150,7 @@ func (s *Statement) WriteText(w io.Writer) error {
 			b.WriteString("  本人结果没有变化。\n")
 		} else {
 			for _, f := range s.Change.Fields {
-				fmt.Fprintf(&b, "  %s: %s -> %s\n", f.Field, orDash(f.Before), orDash(f.After))
+				fmt.Fprintf(&b, "  %s: %s -> %s\n", FieldLabel(f.Field), orDash(f.Before), orDash(f.After))
 			}
 		}
 	}
