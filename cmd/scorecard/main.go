@@ -6,6 +6,7 @@
 //	scorecard close  --store STORE --month YYYY-MM [--reopen]
 //	scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
 //	scorecard verify --store STORE --month YYYY-MM [--version N]
+//	scorecard statement --store STORE --month YYYY-MM --employee ID [--version N]
 //	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787] [--public] [--token-file FILE]
 //
 // STORE is a directory or s3://bucket (endpoint and credentials from the
@@ -38,6 +39,8 @@ const usage = `usage:
                                                      check a published version and record its approval (once)
   scorecard verify --store STORE --month YYYY-MM [--version N]
                                                      what payroll runs: the newest approved version, checked; prints its CSV key
+  scorecard statement --store STORE --month YYYY-MM --employee ID [--version N]
+                                                     print an employee's 绩效考核单 (statement) as text
   scorecard serve  --store STORE [--addr HOST:PORT] [--public] [--token-file FILE]
                    run ingest for S3/MinIO webhook events; POST /close runs the close.
                    Loopback only unless --public; every POST needs Content-Type: application/json
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdApprove(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args[1:], stdout, stderr)
+	case "statement":
+		err = cmdStatement(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
