@@ -2,6 +2,7 @@ package statement
 
 import (
 	"fmt"
+	"github.com/scorecard/scorecard/pkg/bucket"
 	"io"
 	"strings"
 
@@ -134,9 +135,9 @@ func (s *Statement) WriteText(w io.Writer) error {
 			if p.ScoreCenti != nil {
 				sc = centi(*p.ScoreCenti)
 			}
-			hist = append(hist, []string{"  " + p.Month.String(), fmt.Sprintf("v%d", p.Version), sc, p.Band})
+			hist = append(hist, []string{"  " + p.Month.String(), bucket.VersionLabel(p.Version), sc, p.Band})
 		}
-		hist = append(hist, []string{"  " + s.Month.String(), fmt.Sprintf("v%d", s.Version), v.Score, v.Band})
+		hist = append(hist, []string{"  " + s.Month.String(), bucket.VersionLabel(s.Version), v.Score, v.Band})
 		if err := Table(&b, hist, 2); err != nil {
 			return err
 		}
