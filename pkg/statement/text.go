@@ -2,11 +2,12 @@ package statement
 
 import (
 	"fmt"
-	"github.com/scorecard/scorecard/pkg/bucket"
 	"io"
 	"strings"
 
 	"golang.org/x/text/width"
+
+	"github.com/scorecard/scorecard/pkg/bucket"
 )
 
 // Width is the number of terminal columns s takes: East Asian wide and
