@@ -175,4 +175,12 @@ func TestTextAligned(t *testing.T) {
 			t.Errorf("text statement lacks %q:\n%s", want, s.String())
 		}
 	}
+	// a name cannot drive the terminal
+	var esc bytes.Buffer
+	if err := statementOf(card("刘\x1b[2J佳怡", "售后二组")).WriteText(&esc); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(esc.String(), 0x1b) || !strings.Contains(esc.String(), "刘\uFFFD[2J佳怡") {
+		t.Errorf("a control character in a name reached the terminal:\n%q", esc.String())
+	}
 }
