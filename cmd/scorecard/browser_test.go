@@ -19,8 +19,11 @@ import (
 	"time"
 
 	"github.com/scorecard/scorecard"
+	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/bucket"
 	"github.com/scorecard/scorecard/pkg/calendar"
+	"github.com/scorecard/scorecard/pkg/schema"
+	"github.com/scorecard/scorecard/pkg/store"
 )
 
 // browser runs Debian's chromium headless with the network blocked: no
@@ -223,6 +226,38 @@ func TestPagesInABrowser(t *testing.T) {
 		}
 		if got, want := field(t, dom, "payroll_rows"), strconv.Itoa(len(recs)-1); got != want {
 			t.Errorf("the report shows %s payroll rows, the CSV has %s", got, want)
+		}
+	})
+	t.Run("a bad month still prints on two pages", func(t *testing.T) {
+		st, err := store.NewDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := closeJob(st, wire.Local(&errb, logLevel(false))).Statement(context.Background(), month, 1, "E1006")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 9, 3, 2, 0, 0, 0, time.UTC)
+		no, id, comment := false, "T-2026-0900123", "处理太慢了，等了三天没有人回复，电话也打不通，非常不满意，希望改进服务流程和响应速度"
+		for _, k := range s.Card.KPIs {
+			for range 200 {
+				s.Card.Evidence = append(s.Card.Evidence, schema.Evidence{KPI: k.KPI, Item: schema.EvidenceTicket, ItemID: id, TicketID: &id,
+					CreatedAt: &at, Deadline: &at, ResolvedAt: &at, Met: &no, Note: &comment})
+			}
+		}
+		page := filepath.Join(shots, "bad-month.html")
+		data, err := s.HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) >= 60<<10 {
+			t.Errorf("a statement with %d evidence rows is %d bytes, want < 60 KB", len(s.Card.Evidence), len(data))
+		}
+		if err := os.WriteFile(page, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if n := br.pdfPages(t, page, filepath.Join(shots, "bad-month.pdf")); n < 1 || n > 2 {
+			t.Errorf("a statement with %d evidence rows prints on %d A4 pages, want 1 or 2", len(s.Card.Evidence), n)
 		}
 	})
 	t.Run("screenshots", func(t *testing.T) {

@@ -34,7 +34,7 @@ func historyChart(hist []Point, month calendar.Month, scoreCenti *int64, band st
 		pts = pts[len(pts)-5:]
 	}
 	pts = append(append([]Point(nil), pts...), Point{Month: month, ScoreCenti: scoreCenti, Band: band})
-	const w, h, top, bottom = 420, 130, 18, 22
+	const w, h, top, bottom = 420, 100, 16, 20
 	bw := w / 6
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="近六个月得分" width="%d" height="%d" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, w, h, w, h)

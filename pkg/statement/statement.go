@@ -32,9 +32,13 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"fen":        func(p any) string { return fen(derefInt(p)) },
 }).ParseFS(templateFS, "templates/*.html"))
 
-// MaxItemsPerKPI caps the evidence items listed under one KPI; the rest
-// are counted ("另有 N 条"), which keeps a statement small.
-const MaxItemsPerKPI = 30
+// MaxItemsPerKPI and MaxItems cap the evidence items listed under one KPI
+// and on the whole statement; the rest are counted ("另有 N 条"), which
+// keeps a statement on two A4 pages at most.
+const (
+	MaxItemsPerKPI = 8
+	MaxItems       = 16
+)
 
 // Statement is what one employee's 绩效考核单 shows.
 type Statement struct {
@@ -154,12 +158,15 @@ func (s *Statement) view() *statementView {
 		v.PayoutNote = "本月无活动，按政策不进入工资表。"
 	}
 	defs := kpiDefs(s.Policy, v.Role)
+	left := MaxItems
 	for _, k := range s.Card.KPIs {
 		if k.WeightCenti == 0 {
-			v.Analysis = append(v.Analysis, s.kpiView(defs, k))
+			v.Analysis = append(v.Analysis, s.kpiView(defs, k, 0))
 			continue
 		}
-		v.KPIs = append(v.KPIs, s.kpiView(defs, k))
+		kv := s.kpiView(defs, k, left)
+		left -= len(kv.Items)
+		v.KPIs = append(v.KPIs, kv)
 	}
 	if sc.NoActivity {
 		na := "1.00"
@@ -184,7 +191,7 @@ func (s *Statement) view() *statementView {
 }
 
 // kpiView explains one KPI line in Chinese from its exact values.
-func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore) kpiView {
+func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore, left int) kpiView {
 	def, known := defs[k.KPI]
 	info, _ := policy.Info(def.Metric)
 	unit := unitSuffix(info.Unit)
@@ -277,13 +284,13 @@ func (s *Statement) kpiView(defs map[string]policy.KPI, k schema.KPIScore) kpiVi
 	if k.NotAssessed {
 		kv.Flags = append(kv.Flags, "未考核 (not_assessed)：该指标本月没有可评的数据，不计入已考核权重。")
 	}
-	kv.Items, kv.More = s.items(k, kv.Short)
+	kv.Items, kv.More = s.items(k, kv.Short, left)
 	return kv
 }
 
 // items lists the evidence behind a KPI's lost points: the late tickets,
 // dissatisfied responses, failed complaints, records and adjustments.
-func (s *Statement) items(k schema.KPIScore, short bool) ([]itemView, int) {
+func (s *Statement) items(k schema.KPIScore, short bool, left int) ([]itemView, int) {
 	loc := s.location()
 	var out []itemView
 	more := 0
@@ -296,7 +303,7 @@ func (s *Statement) items(k schema.KPIScore, short bool) ([]itemView, int) {
 		if !against || (!short && e.Item != schema.EvidenceAdjustment) {
 			continue
 		}
-		if len(out) == MaxItemsPerKPI {
+		if len(out) == min(MaxItemsPerKPI, left) {
 			more++
 			continue
 		}
@@ -306,7 +313,7 @@ func (s *Statement) items(k schema.KPIScore, short bool) ([]itemView, int) {
 }
 
 func itemOf(e *schema.Evidence, loc *time.Location) itemView {
-	it := itemView{ID: e.ItemID, Note: ellipsize(deref(e.Note), 120)}
+	it := itemView{ID: e.ItemID, Note: ellipsize(deref(e.Note), 60)}
 	switch e.Item {
 	case schema.EvidenceTicket:
 		it.Kind = "逾期工单"

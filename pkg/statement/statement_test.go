@@ -127,7 +127,7 @@ func TestStatementSize(t *testing.T) {
 	if len(out) >= 60<<10 {
 		t.Errorf("statement is %d bytes, want < 60 KB", len(out))
 	}
-	if !strings.Contains(string(out), "另有 471 条未列出") {
+	if !strings.Contains(string(out), "另有 493 条未列出") {
 		t.Error("the items past the cap are not counted")
 	}
 }
