@@ -133,6 +133,9 @@ var ops = []op{
 	// The approver reads payroll/ and writes approvals only.
 	{"approver", "get", "payroll/month=2026-09/v1/manifest.json", true},
 	{"approver", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", true},
+	{"approver", "get", "reports/statements/month=2026-09/v1/E001.html", true}, // it verifies every output
+	{"approver", "get", "reports/close/month=2026-09/v1.html", true},
+	{"approver", "get", "reports/close/month=2026-09/v1.json", false},
 	{"approver", "put", "payroll/month=2026-09/v1/approval.json", true},
 	{"approver", "delete", "payroll/month=2026-09/v1/approval.json", false},
 	{"approver", "put", "payroll/month=2026-09/v1/salary_multipliers.csv.new", false},
