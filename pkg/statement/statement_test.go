@@ -184,3 +184,36 @@ func TestTextAligned(t *testing.T) {
 		t.Errorf("a control character in a name reached the terminal:\n%q", esc.String())
 	}
 }
+
+func TestFlagsExplained(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(c *score.Card)
+		want []string
+	}{
+		{"no_activity", func(c *score.Card) {
+			c.Scorecard.NoActivity, c.Scorecard.ScoreCenti, c.Scorecard.Band, c.Scorecard.MultiplierCenti = true, nil, nil, 100
+		}, []string{"无活动 (no_activity)", "绩效系数按政策取 1.00", `data-field="score">—<`}},
+		{"not_on_roster", func(c *score.Card) { c.Scorecard.NotOnRoster = true }, []string{"不在花名册 (not_on_roster)", "不进入本月工资表"}},
+		{"not_assessed", func(c *score.Card) {
+			c.KPIs[0].NotAssessed, c.KPIs[0].ValueMicro, c.KPIs[0].SmallSample, c.KPIs[0].AdjustedMicro = true, nil, false, nil
+			c.Scorecard.WeightAssessedCenti = 7000
+		}, []string{"未考核 (not_assessed)", "已考核权重 70.00"}},
+		{"excluded payout", func(c *score.Card) { c.Scorecard.PayoutFen = nil }, []string{"按政策不进入工资表", `data-field="payout">—<`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := card("刘佳怡", "售后二组")
+			tc.edit(&c)
+			out, err := statementOf(c).HTML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("statement lacks %q", w)
+				}
+			}
+		})
+	}
+}
