@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/bucket"
@@ -50,7 +51,9 @@ func cmdStatement(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func printPages(w io.Writer, root string, res *closejob.Result) {
 	fmt.Fprintf(w, "\nPages for people (open in a browser, print to A4):\n")
 	fmt.Fprintf(w, "  report      %s\n", join(root, bucket.CloseReport(res.Month, res.Version, "html")))
-	fmt.Fprintf(w, "  statements  %s\n", join(root, bucket.Statement(res.Month, res.Version, "<employee_id>")))
+	// the key of employee "ID", with a placeholder for the id
+	statements := strings.Replace(bucket.Statement(res.Month, res.Version, "ID"), "/ID.html", "/<employee_id>.html", 1)
+	fmt.Fprintf(w, "  statements  %s\n", join(root, statements))
 	fmt.Fprintf(w, "  in text:    scorecard statement --store %s --month %s --employee <employee_id> --version %s\n", root, res.Month, strconv.Itoa(int(res.Version)))
 }
 
