@@ -5,6 +5,8 @@
 #   minio     the S3 server the storage tests run against (internal/miniotest),
 #             built with `go install` into $(go env GOPATH)/bin (takes minutes).
 #   cfn-lint  the CloudFormation linter, installed with pip.
+#   chromium  Debian's chromium and fonts-noto-cjk (apt-get), for the
+#             headless-browser test of the pages for people.
 #
 # Usage: bash infra/install-tools.sh
 set -euo pipefail
@@ -53,6 +55,25 @@ else
 	[[ "$got" == "$CFN_LINT_VERSION" ]] ||
 		die "after pip install, cfn-lint reports version '${got:-none}', want $CFN_LINT_VERSION (is another cfn-lint earlier on PATH?)"
 	say "cfn-lint: installed $CFN_LINT_VERSION"
+fi
+
+# --- chromium and CJK fonts ---------------------------------------------------
+# The pages for people (pkg/statement) are tested in a real headless browser
+# (cmd/scorecard TestPagesInABrowser), with Chinese fonts to render them.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+if [[ ${#missing[@]} -eq 0 ]]; then
+	say "chromium, fonts-noto-cjk: already installed (nothing to do)"
+else
+	say "installing ${missing[*]} with apt-get"
+	sudo=""
+	[[ "$(id -u)" -eq 0 ]] || sudo="sudo"
+	$sudo apt-get update -qq || die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" ||
+		die "apt-get install ${missing[*]} failed"
+	command -v chromium >/dev/null || die "chromium is still not on PATH after apt-get install"
+	say "installed ${missing[*]}"
 fi
 
 say "all tools present"

@@ -9,7 +9,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/internal/wire"
@@ -202,16 +201,15 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 var errNotReady = errors.New("not ready")
 
 func printReadiness(w io.Writer, r *readiness.Result) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "check\tresult\tfound")
+	table := [][]string{{"check", "result", "found"}}
 	for _, c := range r.Checks {
 		res := "ok"
 		if !c.OK {
 			res = "NOT READY"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, res, c.Found)
+		table = append(table, []string{c.Name, res, c.Found})
 	}
-	tw.Flush()
+	printAligned(w, table)
 	fmt.Fprintln(w)
 	for _, name := range []string{readiness.CheckTickets, readiness.CheckSurveys, readiness.CheckEvaluations, readiness.CheckRoster} {
 		c := r.Counts[name]
@@ -259,8 +257,7 @@ func printClose(w io.Writer, res *closejob.Result) {
 }
 
 func printTable(w io.Writer, rows []schema.PayrollRow) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "employee_id\tname\tteam\tscore\tband\tmultiplier\tperformance_pay\tpayout")
+	table := [][]string{{"employee_id", "name", "team", "score", "band", "multiplier", "performance_pay", "payout"}}
 	str := func(p *string) string {
 		if p == nil {
 			return ""
@@ -280,10 +277,10 @@ func printTable(w io.Writer, rows []schema.PayrollRow) {
 		return payroll.FormatCenti(*p)
 	}
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.EmployeeID, str(r.EmployeeName), str(r.Team),
-			centi(r.ScoreCenti), str(r.Band), payroll.FormatCenti(r.MultiplierCenti), fen(r.PerformancePayFen), fen(r.PayoutFen))
+		table = append(table, []string{r.EmployeeID, str(r.EmployeeName), str(r.Team),
+			centi(r.ScoreCenti), str(r.Band), payroll.FormatCenti(r.MultiplierCenti), fen(r.PerformancePayFen), fen(r.PayoutFen)})
 	}
-	tw.Flush()
+	printAligned(w, table)
 }
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -337,6 +334,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := verifyAndPrint(ctx, st, res.Month, 0, stdout); err != nil {
 		return err
 	}
+	printPages(stdout, root, res)
 	if *dir == "" {
 		fmt.Fprintln(stdout, "\n(the temporary store is removed; use --store DIR to keep it)")
 	}

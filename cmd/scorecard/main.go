@@ -6,6 +6,7 @@
 //	scorecard close  --store STORE --month YYYY-MM [--reopen]
 //	scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
 //	scorecard verify --store STORE --month YYYY-MM [--version N]
+//	scorecard statement --store STORE --month YYYY-MM --employee ID [--version N]
 //	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787] [--public] [--token-file FILE]
 //
 // STORE is a directory or s3://bucket (endpoint and credentials from the
@@ -41,6 +42,8 @@ const usage = `usage:
   scorecard annual --store STORE --year YYYY        the annual close over the year's approved months
   scorecard whatif --store STORE --month YYYY-MM --policy FILE [--format text|csv]
                                                      score the month with another policy; writes nothing
+  scorecard statement --store STORE --month YYYY-MM --employee ID [--version N]
+                                                     print an employee's 绩效考核单 (statement) as text
   scorecard serve  --store STORE [--addr HOST:PORT] [--public] [--token-file FILE]
                    run ingest for S3/MinIO webhook events; POST /close runs the close.
                    Loopback only unless --public; every POST needs Content-Type: application/json
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAnnual(ctx, args[1:], stdout, stderr)
 	case "whatif":
 		err = cmdWhatif(ctx, args[1:], stdout, stderr)
+	case "statement":
+		err = cmdStatement(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -44,6 +44,8 @@ var seeded = []string{
 	"payroll/month=2026-09/v1/salary_multipliers.csv",
 	"payroll/month=2026-09/v1/manifest.json",
 	"reports/close/month=2026-09/v1.json",
+	"reports/close/month=2026-09/v1.html",
+	"reports/statements/month=2026-09/v1/E001.html",
 	"scorecards/kpis/month=2026-09/v1.parquet",
 	"scorecards/evidence/month=2026-09/v1.parquet",
 	"scorecards/published/month=2026-09/v1.parquet",
@@ -144,12 +146,18 @@ var ops = []op{
 	{"payroll", "get", "raw/crm/tickets.csv", false},
 	{"payroll", "get", "scorecards/employees/month=2026-09/v1.parquet", true}, // verify checks the manifest's outputs
 	{"payroll", "get", "scorecards/evidence/month=2026-09/v1.parquet", true},
+	{"payroll", "get", "reports/statements/month=2026-09/v1/E001.html", true}, // the pages are outputs too
+	{"payroll", "get", "reports/close/month=2026-09/v1.html", true},
+	{"payroll", "get", "reports/close/month=2026-09/v1.json", false},
 	{"payroll", "list", "raw/", false},
 	{"payroll", "get", "normalized/roster_pay/month=2026-09/raw-roster-r.csv.parquet", false},
 
 	// The approver reads payroll/ and writes approvals only.
 	{"approver", "get", "payroll/month=2026-09/v1/manifest.json", true},
 	{"approver", "get", "payroll/month=2026-09/v1/salary_multipliers.csv", true},
+	{"approver", "get", "reports/statements/month=2026-09/v1/E001.html", true}, // it verifies every output
+	{"approver", "get", "reports/close/month=2026-09/v1.html", true},
+	{"approver", "get", "reports/close/month=2026-09/v1.json", false},
 	{"approver", "put", "payroll/month=2026-09/v1/approval.json", true},
 	{"approver", "delete", "payroll/month=2026-09/v1/approval.json", false},
 	{"approver", "put", "payroll/month=2026-09/v1/salary_multipliers.csv.new", false},
@@ -186,6 +194,8 @@ var ops = []op{
 	{"approvefn", "get", "normalized/tickets/month=2026-09/raw-crm-tickets.csv.parquet", false},
 	{"approvefn", "get", "raw/crm/tickets.csv", false},
 	{"approvefn", "get", "reports/close/month=2026-09/v1.json", false},
+	{"approvefn", "get", "reports/close/month=2026-09/v1.html", true}, // it verifies every output
+	{"approvefn", "get", "reports/statements/month=2026-09/v1/E001.html", true},
 	// ... and the close still cannot approve, now that v2 and v3 exist.
 	{"close", "put", "payroll/month=2026-09/v3/approval.json", false},
 

@@ -15,6 +15,7 @@ package bucket
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -260,9 +261,15 @@ func CloseReport(m calendar.Month, v int32, ext string) string {
 	return CloseReportPrefix + part("month", m) + versionName(v) + "." + ext
 }
 
-// Statement is one employee's statement of a version (spec §9).
+// Statement is one employee's statement of a version (spec §9). The
+// employee id is one path segment whatever it holds (an id from an export
+// may contain "/" or be ".."): it is path-escaped, so E1001 stays E1001.
 func Statement(m calendar.Month, v int32, employeeID string) string {
-	return ReportsPrefix + "statements/" + part("month", m) + versionName(v) + "/" + employeeID + ".html"
+	name := url.PathEscape(employeeID)
+	if name == "." || name == ".." || name == "" {
+		name = strings.ReplaceAll(name, ".", "%2E") + "_"
+	}
+	return ReportsPrefix + "statements/" + part("month", m) + versionName(v) + "/" + name + ".html"
 }
 
 // Readiness is a readiness check's record, named by the time it ran (UTC,

@@ -39,6 +39,9 @@ func TestKeys(t *testing.T) {
 		{Approval(m, 1), "payroll/month=2026-09/v1/approval.json"},
 		{CloseReport(m, 1, "md"), "reports/close/month=2026-09/v1.md"},
 		{Statement(m, 1, "E1001"), "reports/statements/month=2026-09/v1/E1001.html"},
+		{Statement(m, 1, "a/../b"), "reports/statements/month=2026-09/v1/a%2F..%2Fb.html"},
+		{Statement(m, 1, ".."), "reports/statements/month=2026-09/v1/%2E%2E_.html"},
+		{Statement(m, 1, "张三 1"), "reports/statements/month=2026-09/v1/%E5%BC%A0%E4%B8%89%201.html"},
 		{Readiness(m, time.Date(2026, 10, 3, 2, 0, 0, 0, time.FixedZone("CST", 8*3600))), "reports/readiness/month=2026-09/20261002T180000Z.json"},
 	} {
 		if tc.got != tc.want {

@@ -14,7 +14,10 @@
 //     publishes nothing unless allowed with a reason
 //  8. decide     against the published versions: unchanged, reopen required,
 //     or publish v<N+1>
-//  9. render     scorecards, KPI lines, evidence, the payroll CSV and Parquet, in memory
+//  9. render     scorecards, KPI lines, evidence, rankings, the payroll
+//     CSV and Parquet, and the pages for people (pkg/statement: the
+//     manager's report and one statement per employee, with the last six
+//     published months read after step 8), in memory
 //  10. publish   every file with If-None-Match: *, the manifest last, then
 //     the published-version marker
 //  11. report    the close report, for people
@@ -236,6 +239,10 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	}
 	report.Status, report.Version = Published, version
 
+	hist, err := j.history(ctx, month)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
 	files, err := render(month, version, res, rows)
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
@@ -245,6 +252,13 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
 	files = append(files, rf)
+	pages, err := renderPages(pagesInput{month: month, version: version, previous: d.latest, pol: pol, res: res, rows: rows,
+		report: report, sources: in.sources, history: hist, why: d.inputChanges(in),
+		rankings: rankingsTable(rankings, report.Ranking)})
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
+	files = append(files, pages...)
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
 	man.AllowIncomplete = override
 	man.Adjustments = adjustments

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,7 +144,12 @@ func TestSampleCloseMatchesExpected(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "2026-09", m.Month)
 		require.EqualValues(t, 1, m.Version)
-		require.Len(t, m.Outputs, 6) // scorecards, KPI lines, evidence, payroll CSV and Parquet, rankings
+		// scorecards, KPI lines, evidence, CSV, Parquet, rankings, the
+		// manager's report and a statement per scored employee (10)
+		require.Len(t, m.Outputs, 6+1+10)
+		for _, key := range []string{"reports/close/month=2026-09/v1.html", "reports/statements/month=2026-09/v1/E1004.html", "reports/statements/month=2026-09/v1/E1099.html"} {
+			require.True(t, slices.ContainsFunc(m.Outputs, func(o payroll.OutputObject) bool { return o.Key == key }), "manifest lacks %s", key)
+		}
 		require.NotEmpty(t, m.Inputs)
 		// Every raw export is traced, with its ETag and ingest counts.
 		var sources []string
@@ -167,6 +173,8 @@ func TestSampleCloseMatchesExpected(t *testing.T) {
 	t.Run("golden", func(t *testing.T) {
 		sampletest.Golden(t, "salary_multipliers-2026-09.csv", csvBytes)
 		sampletest.Golden(t, "close-report-2026-09.md", sampletest.Read(t, st, "reports/close/month=2026-09/v1.md"))
+		sampletest.Golden(t, "close-report-2026-09.html", sampletest.Read(t, st, "reports/close/month=2026-09/v1.html"))
+		sampletest.Golden(t, "statement-2026-09-E1004.html", sampletest.Read(t, st, "reports/statements/month=2026-09/v1/E1004.html"))
 		kpis := sampletest.ReadParquet[schema.KPIScore](t, st, "scorecards/kpis/month=2026-09/v1.parquet")
 		var b bytes.Buffer
 		for _, k := range kpis {
@@ -253,6 +261,19 @@ func TestReopenAfterLateSurveyPublishesV2WithDiff(t *testing.T) {
 			require.EqualValues(t, 2, r.Version)
 		}
 		require.Contains(t, string(sampletest.Read(t, st, "reports/close/month=2026-09/v2.md")), "E1006")
+		// The pages say what changed and why.
+		page := string(sampletest.Read(t, st, "reports/statements/month=2026-09/v2/E1006.html"))
+		require.Contains(t, page, "本版本与 v1 的差异")
+		require.Contains(t, page, "新增 raw/survey/补录 回访 2026-09.csv")
+		require.Regexp(t, `<td>总分</td><td class="n">41.86</td><td class="n">48.52</td>`, page)
+		report := string(sampletest.Read(t, st, "reports/close/month=2026-09/v2.html"))
+		require.Contains(t, report, "与 v1 的差异")
+		require.Regexp(t, `<td>E1006</td><td>变更</td>`, report)
+		for k, etag := range v1Files {
+			if strings.HasPrefix(k, "reports/statements/") || strings.HasSuffix(k, "v1.html") {
+				require.Equal(t, etag, after[k], "%s changed", k)
+			}
+		}
 	})
 }
 

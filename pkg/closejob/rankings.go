@@ -13,6 +13,7 @@ import (
 	"github.com/scorecard/scorecard/pkg/ranking"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/score"
+	"github.com/scorecard/scorecard/pkg/statement"
 )
 
 // rankingsFile renders the version's rankings (spec §10), written with the
@@ -85,4 +86,34 @@ func (r *Report) rankingMarkdown(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s |\n", l.Rank, l.EmployeeID, l.Team, l.Score, star, l.Flags)
 	}
+}
+
+// rankingsTable is the manager's report's ranking section: the overall top
+// reportTop (ties included), with each one's rank within the team.
+func rankingsTable(rs []schema.Ranking, lines []RankLine) *statement.Rankings {
+	if len(lines) == 0 {
+		return nil
+	}
+	inTeam := map[string]schema.Ranking{}
+	for _, r := range rs {
+		if r.Scope == schema.RankTeam {
+			inTeam[r.EmployeeID] = r
+		}
+	}
+	t := &statement.Rankings{
+		Title:   fmt.Sprintf("本月排名（前 %d 名；★ 月度服务之星）", reportTop),
+		Columns: []string{"名次", "工号", "团队", "团队内名次", "得分", "标记"},
+	}
+	for _, l := range lines {
+		rank := fmt.Sprint(l.Rank)
+		if l.Star {
+			rank += " ★"
+		}
+		team := ""
+		if r, ok := inTeam[l.EmployeeID]; ok {
+			team = fmt.Sprintf("%d / %d", r.Rank, r.Of)
+		}
+		t.Rows = append(t.Rows, []string{rank, l.EmployeeID, l.Team, team, l.Score, l.Flags})
+	}
+	return t
 }

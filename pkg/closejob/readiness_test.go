@@ -165,6 +165,10 @@ func TestAllowIncompleteRecordsTheReason(t *testing.T) {
 	md := string(sampletest.Read(t, st, bucket.CloseReport(m, 1, "md")))
 	require.Contains(t, md, reason)
 	require.True(t, strings.Contains(md, "roster: no roster has been ingested"), md)
+	page := string(sampletest.Read(t, st, bucket.CloseReport(m, 1, "html")))
+	require.Contains(t, page, "未就绪强制结算")
+	require.Contains(t, page, reason)
+	require.Contains(t, page, "<td>roster</td><td>no roster has been ingested</td>")
 }
 
 // TestScheduledReadiness is the stack's readiness function: on 2 October

@@ -25,11 +25,14 @@ type Report struct {
 		ID     string `json:"id"`
 		SHA256 string `json:"sha256"`
 	} `json:"policy"`
-	EmployeesScored     int              `json:"employees_scored"`
-	PayrollRows         int              `json:"payroll_rows"`
-	BandCounts          map[string]int   `json:"band_counts"`
-	TotalPayout         string           `json:"total_payout"`
-	PooledSatisfaction  string           `json:"pooled_satisfaction"`
+	EmployeesScored    int            `json:"employees_scored"`
+	PayrollRows        int            `json:"payroll_rows"`
+	BandCounts         map[string]int `json:"band_counts"`
+	TotalPayout        string         `json:"total_payout"`
+	PooledSatisfaction string         `json:"pooled_satisfaction"`
+	// PoolSatisfied of PoolResponses is the pooled rate exactly.
+	PoolSatisfied       int64            `json:"pool_satisfied"`
+	PoolResponses       int64            `json:"pool_responses"`
 	UnattributedSurveys []string         `json:"unattributed_surveys"`
 	NotOnRoster         []string         `json:"not_on_roster"`
 	ToReview            []ReviewLine     `json:"to_review"`
@@ -80,6 +83,8 @@ func newReport(month calendar.Month, pol *policy.Policy, res *score.Result, in *
 		BandCounts:          res.BandCounts,
 		TotalPayout:         payroll.FormatFen(res.TotalPayoutFen),
 		PooledSatisfaction:  res.PooledSatisfactionText(),
+		PoolSatisfied:       res.PoolSatisfied,
+		PoolResponses:       res.PoolResponses,
 		UnattributedSurveys: nonNil(res.Unattributed),
 		NotOnRoster:         nonNil(res.NotOnRoster),
 		ToReview:            []ReviewLine{},
