@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,6 +44,8 @@ const usage = `usage:
                    written to --token-file); a foreign Origin is refused
 
 STORE is a directory (the bucket layout inside it) or s3://bucket.
+Every command takes --log-format text|json (logs go to stderr; default text)
+and --help.
 `
 
 // errUsage marks bad command-line usage (exit status 2).
@@ -84,38 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scorecard: unknown command %q\n%s", args[0], usage)
 		return 2
 	}
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, errReported):
-		return 1
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)
-		}
-		return 2
-	case errors.Is(err, errNotReady):
-		return 1
-	default:
-		fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)
-		return 1
-	}
-}
-
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("scorecard "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	return nil
+	return exitStatus(args[0], err, stdout, stderr)
 }
 
 func logLevel(verbose bool) slog.Level {
