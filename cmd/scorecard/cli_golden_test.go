@@ -60,6 +60,10 @@ func TestCLIGolden(t *testing.T) {
 		{name: "ingest-missing-key-json-log", args: []string{"ingest", "--store", "$STORE", "--log-format", "json", "raw/crm/工单导出 2026-10.csv"}},
 		{name: "ingest-not-an-export", args: []string{"ingest", "--store", "$STORE", "notes/readme.txt"}},
 		{name: "ingest-unknown-folder", args: []string{"ingest", "--store", "$STORE", "raw/tickets/x.csv"}},
+		{name: "upload-no-as", args: []string{"upload", "--store", "$STORE", "a.csv"}},
+		{name: "upload-bad-as", args: []string{"upload", "--store", "$STORE", "a.csv", "--as", "raw/tickets/"}},
+		{name: "upload-missing-file", args: []string{"upload", "--store", "$STORE", "$STORE/no such.csv", "--as", "raw/crm/"}},
+		{name: "upload-help", args: []string{"upload", "--help"}},
 		{name: "bad-log-format", args: []string{"ingest", "--store", "$STORE", "--log-format", "xml"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

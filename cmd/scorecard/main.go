@@ -6,6 +6,7 @@
 //	scorecard close  --store STORE --month YYYY-MM [--reopen]
 //	scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
 //	scorecard verify --store STORE --month YYYY-MM [--version N]
+//	scorecard upload --store STORE FILE... --as raw/SOURCE/
 //	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787] [--public] [--token-file FILE]
 //
 // STORE is a directory or s3://bucket (endpoint and credentials from the
@@ -37,6 +38,8 @@ const usage = `usage:
                                                      check a published version and record its approval (once)
   scorecard verify --store STORE --month YYYY-MM [--version N]
                                                      what payroll runs: the newest approved version, checked; prints its CSV key
+  scorecard upload --store STORE FILE... --as raw/SOURCE/
+                                                     copy exports in the order given, each a later upload, then ingest them
   scorecard serve  --store STORE [--addr HOST:PORT] [--public] [--token-file FILE]
                    run ingest for S3/MinIO webhook events; POST /close runs the close.
                    Loopback only unless --public; every POST needs Content-Type: application/json
@@ -76,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "approve":
 		err = cmdApprove(ctx, args[1:], stdout, stderr)
+	case "upload":
+		err = cmdUpload(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
