@@ -40,7 +40,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return ingestKeys(ctx, ingestJob(st, cliEnv(fs, stderr, *verbose)), fs.Args(), stdout)
+	return ingestKeys(ctx, withIngestProgress(ingestJob(st, cliEnv(fs, stderr, *verbose)), stderr), fs.Args(), stdout)
 }
 
 // ingestJob and closeJob build the jobs the commands run.
@@ -144,7 +144,7 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res, err := closeJob(st, cliEnv(fs, stderr, *verbose)).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen, AllowIncomplete: *incomplete})
+	res, err := withCloseProgress(closeJob(st, cliEnv(fs, stderr, *verbose)), stderr).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen, AllowIncomplete: *incomplete})
 	var nr *closejob.NotReadyError
 	if errors.As(err, &nr) {
 		fmt.Fprintf(stdout, "Month %s is not ready: nothing published.\n\n", nr.Readiness.Month)
@@ -332,11 +332,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		env.CustomerKey = []byte("scorecard-demo-key")
 	}
 	fmt.Fprintf(stdout, "Store: %s\n\nIngesting the sample exports:\n", root)
-	if err := ingestKeys(ctx, ingestJob(st, env), nil, stdout); err != nil {
+	if err := ingestKeys(ctx, withIngestProgress(ingestJob(st, env), stderr), nil, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nClosing %s:\n", *month)
-	res, err := closeJob(st, env).Run(ctx, closejob.Request{Month: *month})
+	res, err := withCloseProgress(closeJob(st, env), stderr).Run(ctx, closejob.Request{Month: *month})
 	if err != nil {
 		return err
 	}

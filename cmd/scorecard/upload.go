@@ -68,7 +68,7 @@ func cmdUpload(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		prev = obj.LastModified
 	}
 	fmt.Fprintln(stdout)
-	return ingestKeys(ctx, ingestJob(st, cliEnv(fs, stderr, *verbose)), keys, stdout)
+	return ingestKeys(ctx, withIngestProgress(ingestJob(st, cliEnv(fs, stderr, *verbose)), stderr), keys, stdout)
 }
 
 // uploadAfter puts file at key once the store's clock can give it an upload

@@ -29,6 +29,7 @@ type inputs struct {
 	evaluations []score.Evaluation
 	roster      []schema.Employee
 	haveRoster  bool
+	progress    Progress // nil: none
 	objects     []payroll.InputObject
 	sourceKeys  map[string]bool
 	partitions  []string
@@ -53,7 +54,7 @@ type inputs struct {
 // Only normalized objects in complete (see completeOutputs) are read; the
 // others are recorded as orphans, which make the month not ready.
 func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Policy, work string, complete map[string]bool) (*inputs, error) {
-	in := &inputs{sourceKeys: map[string]bool{}, complete: complete}
+	in := &inputs{sourceKeys: map[string]bool{}, complete: complete, progress: j.Progress}
 	for i := pol.TicketLookbackMonths; i >= 0; i-- {
 		if err := readPartition(ctx, j.Store, in, work, bucket.TableTickets, month.Add(-i), in.readTickets); err != nil {
 			return nil, err
@@ -172,6 +173,16 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 	if err != nil {
 		return err
 	}
+	var done, total int64
+	for _, o := range objs {
+		if in.keep(o) {
+			total += o.Size
+		}
+	}
+	step := table + " " + month.String()
+	if in.progress != nil {
+		in.progress.Progress(step, 0, total)
+	}
 	for _, o := range objs {
 		if !in.keep(o) {
 			continue
@@ -185,6 +196,9 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 			return err
 		}
 		in.objects = append(in.objects, payroll.InputObject{Key: o.Key, ETag: o.ETag, Rows: n})
+		if done += o.Size; in.progress != nil {
+			in.progress.Progress(step, done, total)
+		}
 	}
 	return nil
 }
