@@ -241,6 +241,7 @@ func Lambda(ctx context.Context, function string) (store.Store, Env) {
 	if err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}
+	env.Log.Info("starting", "function", function, "code_version", Version)
 	return st, env
 }
 
