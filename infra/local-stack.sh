@@ -9,7 +9,7 @@
 #   bash infra/local-stack.sh down DIR          stop both (by PID); always safe to run
 #
 # After `up`:  source DIR/env
-#   aws s3 cp "工单导出 2026-09.csv" "s3://$SCORECARD_BUCKET/raw/crm/"      # ingested on arrival
+#   DIR/scorecard upload --store "s3://$SCORECARD_BUCKET" "工单导出 2026-09.csv" --as raw/crm/   # ingested
 #   curl -H "Authorization: Bearer $SCORECARD_SERVE_TOKEN" -H 'Content-Type: application/json' \
 #     -d '{"month":"2026-09"}' "$SCORECARD_SERVE/close"                   # the monthly close
 #   aws s3 cp "s3://$SCORECARD_BUCKET/payroll/month=2026-09/v1/salary_multipliers.csv" .
