@@ -46,6 +46,7 @@ func TestCLIGolden(t *testing.T) {
 		{name: "close-no-month", args: []string{"close", "--store", "$STORE"}},
 		{name: "close-bad-month", args: []string{"close", "--store", "$STORE", "--month", "2026-13"}},
 		{name: "close-short-month", args: []string{"close", "--store", "$STORE", "--month", "2026-9"}},
+		{name: "demo-bad-month", args: []string{"demo", "--month", "9/2026"}},
 		{name: "check-bad-month", args: []string{"check", "--store", "$STORE", "--month", "Sept"}},
 		{name: "verify-bad-month", args: []string{"verify", "--store", "$STORE", "--month", "2026/09"}},
 		{name: "store-missing-dir", args: []string{"check", "--store", "$STORE/nope", "--month", "2026-09"}, absent: []string{"$STORE/nope"}},

@@ -301,6 +301,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %v", errUsage, fs.Args())
 	}
+	if _, err := parseMonthFlag(*month); err != nil {
+		return err
+	}
 	root := *dir
 	if root != "" {
 		// demo creates its store, but only a directory: never "s3:" for s3:/x.
