@@ -21,8 +21,13 @@ say() { printf 'local-stack: %s\n' "$*"; }
 die() { printf 'local-stack: error: %s\n' "$*" >&2; exit 1; }
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-# alive PIDFILE: the process in PIDFILE is running.
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PIDFILE: the process in PIDFILE is running (not a zombie left
+# unreaped, as in a container whose init does not reap).
+alive() {
+	local pid
+	[[ -f "$1" ]] && pid=$(cat "$1") && kill -0 "$pid" 2>/dev/null &&
+		[[ "$(ps -o stat= -p "$pid" 2>/dev/null)" != Z* ]]
+}
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p=$1; while port_in_use "$p"; do p=$((p + 1)); done; echo "$p"; }
