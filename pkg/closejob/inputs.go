@@ -173,9 +173,11 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 	if err != nil {
 		return err
 	}
+	var kept []store.Object // keep records what it leaves out: once per object
 	var done, total int64
 	for _, o := range objs {
 		if in.keep(o) {
+			kept = append(kept, o)
 			total += o.Size
 		}
 	}
@@ -183,10 +185,7 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 	if in.progress != nil {
 		in.progress.Progress(step, 0, total)
 	}
-	for _, o := range objs {
-		if !in.keep(o) {
-			continue
-		}
+	for _, o := range kept {
 		var n int64
 		if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
 			var err error
