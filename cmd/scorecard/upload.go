@@ -71,22 +71,42 @@ func cmdUpload(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return ingestKeys(ctx, withIngestProgress(ingestJob(st, cliEnv(fs, stderr, *verbose)), stderr), keys, stdout)
 }
 
-// uploadAfter puts file at key once the store's clock can give it an upload
-// time after prev: a store with whole-second times (S3) gets the next second.
+// uploadAfter puts file at key with an upload time after prev. A store with
+// whole-second times (S3) is given the next second first; and since the
+// store's clock (a file system's coarse clock, an S3 server's) need not be
+// this process's, an upload whose time is still not after prev is redone a
+// moment later, a few times, before giving up.
 func uploadAfter(ctx context.Context, st store.Store, file, key string, prev time.Time) (store.Object, error) {
-	if !prev.IsZero() {
-		next := prev
-		if prev.Equal(prev.Truncate(time.Second)) {
-			next = prev.Add(time.Second) // whole seconds: wait for the next one
-		}
-		for wait := time.Until(next); wait > 0; wait = time.Until(next) {
-			select {
-			case <-ctx.Done():
-				return store.Object{}, ctx.Err()
-			case <-time.After(wait):
-			}
+	if !prev.IsZero() && prev.Equal(prev.Truncate(time.Second)) {
+		if err := sleepUntil(ctx, prev.Add(time.Second)); err != nil {
+			return store.Object{}, err
 		}
 	}
+	for try := 0; ; try++ {
+		obj, err := put(ctx, st, file, key)
+		if err != nil || obj.LastModified.After(prev) {
+			return obj, err
+		}
+		if try == 20 {
+			return store.Object{}, fmt.Errorf("uploading %s: %s got upload time %s, not after the previous file's %s", file, key, obj.LastModified, prev)
+		}
+		if err := sleepUntil(ctx, time.Now().Add(100*time.Millisecond)); err != nil {
+			return store.Object{}, err
+		}
+	}
+}
+
+func sleepUntil(ctx context.Context, t time.Time) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(t)):
+		return nil
+	}
+}
+
+// put uploads file to key and returns the object as the store lists it.
+func put(ctx context.Context, st store.Store, file, key string) (store.Object, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return store.Object{}, fmt.Errorf("uploading %s: %w", file, err)
@@ -102,9 +122,6 @@ func uploadAfter(ctx context.Context, st store.Store, file, key string, prev tim
 	obj, err := st.Head(ctx, key)
 	if err != nil {
 		return store.Object{}, fmt.Errorf("uploading %s: reading back %s: %w", file, key, err)
-	}
-	if !obj.LastModified.After(prev) {
-		return store.Object{}, fmt.Errorf("uploading %s: %s got upload time %s, not after the previous file's %s", file, key, obj.LastModified, prev)
 	}
 	return obj, nil
 }
