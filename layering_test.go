@@ -56,15 +56,19 @@ var binaries = []struct {
 	mustNot []string
 }{
 	{"./functions/ingest", []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64"}, "lambda.norpc",
-		[]string{module + "/pkg/closejob", module + "/pkg/score", module + "/pkg/payroll", "github.com/xuri/excelize", awsS3, awsConfig}},
+		[]string{module + "/pkg/closejob", module + "/pkg/score", module + "/pkg/payroll", "github.com/xuri/excelize", awsS3, awsConfig, progressBar}},
 	{"./functions/close", []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64"}, "lambda.norpc",
-		[]string{module + "/pkg/ingestjob", module + "/pkg/ingest", module + "/pkg/source", "github.com/xuri/excelize", awsS3, awsConfig}},
+		[]string{module + "/pkg/ingestjob", module + "/pkg/ingest", module + "/pkg/source", "github.com/xuri/excelize", awsS3, awsConfig, progressBar}},
 	{"./cmd/scorecard", nil, "", []string{"github.com/aws/aws-lambda-go", awsS3}},
 }
 
 // awsS3 is the SDK's generated S3 client (about 4 MB of a binary): the store
 // talks S3 through its own small client (pkg/store/s3store). awsConfig is
 // the SDK's default configuration chain, which the Lambdas do without.
+// progressBar is the CLI's terminal progress bar: the jobs take a Progress
+// interface, and a Lambda (whose stdout is its log) never draws one.
+const progressBar = "github.com/schollz/progressbar"
+
 const (
 	awsS3     = "github.com/aws/aws-sdk-go-v2/service/s3"
 	awsConfig = "github.com/aws/aws-sdk-go-v2/config"

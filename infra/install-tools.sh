@@ -25,9 +25,14 @@ command -v go >/dev/null || die "go is not on PATH"
 # GOBIN points elsewhere.
 gopath_bin="$(go env GOPATH | cut -d: -f1)/bin"
 minio_bin="$gopath_bin/minio"
+installed_minio=""
 if [[ -x "$minio_bin" ]]; then
-	say "minio: already installed at $minio_bin (nothing to do)"
+	installed_minio="$(go version -m "$minio_bin" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/minio/minio" { print $3 }')"
+fi
+if [[ "$installed_minio" == "$MINIO_VERSION" ]]; then
+	say "minio: $MINIO_VERSION already installed at $minio_bin (nothing to do)"
 else
+	[[ -z "$installed_minio" && ! -x "$minio_bin" ]] || say "minio: $minio_bin is '${installed_minio:-unknown}', not $MINIO_VERSION"
 	say "minio: installing $MINIO_MODULE@$MINIO_VERSION into $gopath_bin (this takes several minutes)"
 	GOBIN="$gopath_bin" go install "$MINIO_MODULE@$MINIO_VERSION" ||
 		die "go install $MINIO_MODULE@$MINIO_VERSION failed"

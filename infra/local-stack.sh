@@ -4,10 +4,12 @@
 # the Lambda runs for every upload under raw/, and runs the close on demand.
 #
 #   bash infra/local-stack.sh up DIR [BUCKET]   install tools, start both, create the bucket
-#   bash infra/local-stack.sh down DIR          stop both (by PID)
+#                                               (again on a DIR already up: says so, changes nothing;
+#                                               on a DIR used before: starts afresh on its data)
+#   bash infra/local-stack.sh down DIR          stop both (by PID); always safe to run
 #
 # After `up`:  source DIR/env
-#   aws s3 cp "工单导出 2026-09.csv" "s3://$SCORECARD_BUCKET/raw/crm/"      # ingested on arrival
+#   DIR/scorecard upload --store "s3://$SCORECARD_BUCKET" "工单导出 2026-09.csv" --as raw/crm/   # ingested
 #   curl -H "Authorization: Bearer $SCORECARD_SERVE_TOKEN" -H 'Content-Type: application/json' \
 #     -d '{"month":"2026-09"}' "$SCORECARD_SERVE/close"                   # the monthly close
 #   aws s3 cp "s3://$SCORECARD_BUCKET/payroll/month=2026-09/v1/salary_multipliers.csv" .
@@ -17,7 +19,15 @@ repo=$(pwd)
 
 say() { printf 'local-stack: %s\n' "$*"; }
 die() { printf 'local-stack: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+# alive PIDFILE: the process in PIDFILE is running (not a zombie left
+# unreaped, as in a container whose init does not reap).
+alive() {
+	local pid
+	[[ -f "$1" ]] && pid=$(cat "$1") && kill -0 "$pid" 2>/dev/null &&
+		[[ "$(ps -o stat= -p "$pid" 2>/dev/null)" != Z* ]]
+}
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p=$1; while port_in_use "$p"; do p=$((p + 1)); done; echo "$p"; }
@@ -26,7 +36,15 @@ up() {
 	local dir=$1 bucket=${2:-scorecard-data} port
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	[[ -f "$dir/serve.pid" ]] && kill -0 "$(cat "$dir/serve.pid")" 2>/dev/null && die "already up in $dir (run: $0 down $dir)"
+	if alive "$dir/serve.pid" && alive "$dir/minio/minio.pid" && [[ -f "$dir/env" ]]; then
+		say "already up in $dir (nothing changed); source $dir/env, or: $0 down $dir"
+		return
+	fi
+	# Whatever a failed or interrupted earlier run left running is stopped
+	# first, and whatever this run starts is stopped if it fails.
+	down "$dir" >/dev/null
+	up_dir=$dir
+	trap 'status=$?; ((status == 0)) || { down "$up_dir" >/dev/null 2>&1; say "up failed: stopped what it had started"; }' EXIT
 	bash infra/install-tools.sh >/dev/null
 	go build -o "$dir/scorecard" ./cmd/scorecard
 	port=$(free_port 8787)
@@ -82,6 +100,7 @@ export SCORECARD_SERVE=http://127.0.0.1:$port
 export SCORECARD_SERVE_TOKEN=$token
 ENV
 	chmod 600 "$dir/env"
+	trap - EXIT
 	say "up: MinIO at $AWS_ENDPOINT_URL, bucket $bucket, events to http://127.0.0.1:$port/events"
 	say "logs: $dir/minio/minio.log $dir/serve.log; now: source $dir/env"
 }
@@ -99,6 +118,7 @@ down() {
 		rm -f "$dir/serve.pid" "$dir/serve.token"
 	fi
 	[[ -d "$dir/minio" ]] && bash infra/minio.sh stop "$dir/minio"
+	rm -f "$dir/env" # a stale env names ports and a token that are gone
 	return 0
 }
 

@@ -10,25 +10,47 @@
 #   source DIR/env && scorecard ingest --store s3://BUCKET
 # talks to it. The credentials are MINIO_ROOT_USER / MINIO_ROOT_PASSWORD if
 # set, else scorecard / scorecard-local (a local server on 127.0.0.1 only).
-# The minio binary is $MINIO_BIN, else minio on PATH, else
-# $(go env GOPATH)/bin/minio (bash infra/install-tools.sh installs it).
+# The minio binary is $MINIO_BIN, else $(go env GOPATH)/bin/minio (bash
+# infra/install-tools.sh installs it), and must be the version pinned there
+# (MINIO_VERSION): a minio elsewhere on PATH is not used.
 set -euo pipefail
 
 say() { printf 'minio.sh: %s\n' "$*"; }
 die() { printf 'minio.sh: error: %s\n' "$*" >&2; exit 1; }
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
+# pinned_minio: the MinIO module version infra/install-tools.sh installs.
+pinned_minio() {
+	sed -n 's/^MINIO_VERSION=//p' "$(dirname "$0")/install-tools.sh"
+}
+
+# minio_version BIN: the module version BIN was built from (go version -m).
+minio_version() {
+	go version -m "$1" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/minio/minio" { print $3 }'
+}
+
 find_minio() {
+	local bin want got
 	if [[ -n "${MINIO_BIN:-}" ]]; then
-		[[ -x "$MINIO_BIN" ]] || die "MINIO_BIN=$MINIO_BIN is not an executable"
-		echo "$MINIO_BIN"
-	elif command -v minio >/dev/null; then
-		command -v minio
-	elif command -v go >/dev/null && [[ -x "$(go env GOPATH | cut -d: -f1)/bin/minio" ]]; then
-		echo "$(go env GOPATH | cut -d: -f1)/bin/minio"
+		bin=$MINIO_BIN
 	else
-		die "minio not found; run: bash infra/install-tools.sh"
+		command -v go >/dev/null || die "go is not on PATH (it finds and checks the pinned minio)"
+		bin="$(go env GOPATH | cut -d: -f1)/bin/minio"
 	fi
+	[[ -x "$bin" ]] || die "minio not found at $bin; run: bash infra/install-tools.sh"
+	want=$(pinned_minio)
+	got=$(minio_version "$bin")
+	[[ "$got" == "$want" ]] || die "$bin is minio ${got:-of an unknown version}, want $want; run: bash infra/install-tools.sh"
+	echo "$bin"
+}
+
+# need_curl: curl 7.75 or later, the first to sign S3 requests (--aws-sigv4).
+need_curl() {
+	local v
+	command -v curl >/dev/null || die "curl is not on PATH (7.75 or later is needed)"
+	v=$(curl --version | awk 'NR == 1 { print $2 }')
+	[[ "$(printf '%s\n7.75.0\n' "$v" | sort -V | head -n 1)" == 7.75.0 ]] ||
+		die "curl $v cannot sign S3 requests (--aws-sigv4): 7.75 or later is needed"
 }
 
 # port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
@@ -128,14 +150,26 @@ cmd_mb() {
 	local dir=$1 bucket
 	shift
 	running "$dir" || die "not running in $dir; run: bash $0 start $dir"
+	need_curl
 	# shellcheck disable=SC1091
 	source "$dir/env"
+	local status body
+	body=$(mktemp)
 	for bucket in "$@"; do
-		curl --silent --show-error --fail --max-time 10 --request PUT \
+		status=$(curl --silent --show-error --max-time 10 --request PUT --output "$body" --write-out '%{http_code}' \
 			--aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-			"$AWS_ENDPOINT_URL/$bucket" || die "creating bucket $bucket failed"
-		say "created bucket $bucket"
+			"$AWS_ENDPOINT_URL/$bucket") || { rm -f "$body"; die "creating bucket $bucket failed"; }
+		if [[ "$status" == 200 ]]; then
+			say "created bucket $bucket"
+		elif [[ "$status" == 409 ]] && grep -q BucketAlreadyOwnedByYou "$body"; then
+			say "bucket $bucket exists (yours): kept"
+		else
+			cat "$body" >&2
+			rm -f "$body"
+			die "creating bucket $bucket: HTTP $status"
+		fi
 	done
+	rm -f "$body"
 }
 
 (($# >= 2)) || usage

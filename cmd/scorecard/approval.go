@@ -45,7 +45,7 @@ func cmdApprove(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return approveAndPrint(ctx, closeJob(st, wire.Local(stderr, logLevel(false))), month, v, *by, *note, stdout)
+	return approveAndPrint(ctx, closeJob(st, cliEnv(fs, stderr, false)), month, v, *by, *note, stdout)
 }
 
 // approveAndPrint approves and says what happened; a refusal is printed and

@@ -13,7 +13,6 @@ import (
 	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/internal/wire"
 	"github.com/scorecard/scorecard/pkg/bucket"
-	"github.com/scorecard/scorecard/pkg/calendar"
 	"github.com/scorecard/scorecard/pkg/closejob"
 	"github.com/scorecard/scorecard/pkg/ingest"
 	"github.com/scorecard/scorecard/pkg/ingestjob"
@@ -41,7 +40,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	job := ingestJob(st, wire.Local(stderr, logLevel(*verbose)))
+	job := withIngestProgress(ingestJob(st, cliEnv(fs, stderr, *verbose)), stderr)
 	job.Force = *force
 	return ingestKeys(ctx, job, fs.Args(), stdout)
 }
@@ -84,8 +83,14 @@ func ingestKeys(ctx context.Context, in *ingestjob.Job, keys []string, stdout io
 			return err
 		case rep.Status == ingestreport.StatusRemoved:
 			fmt.Fprintf(stdout, "removed %s: deleted from raw/, %d outputs withdrawn\n", k, len(rep.RemovedOutputs))
+		case rep.Status == ingestreport.StatusSkipped && rep.Error != nil:
+			fmt.Fprintf(stdout, "skipped %s: %s\n", k, rep.Error.Message)
+		case rep.Status == ingestreport.StatusSkipped && isExportKey(k):
+			// An export key that is not in the store and was never ingested.
+			fmt.Fprintf(stdout, "FAILED  %s: no such object in the store (nothing ingested)\n", k)
+			failed = append(failed, k)
 		case rep.Status == ingestreport.StatusSkipped:
-			fmt.Fprintf(stdout, "skipped %s: not under raw/%s/\n", k, strings.Join(source.Names(), "/, raw/"))
+			fmt.Fprintf(stdout, "skipped %s: not an export (exports are under raw/%s/)\n", k, strings.Join(source.Names(), "/, raw/"))
 		default:
 			status := "ok     "
 			if rep.Accepted == 0 {
@@ -98,9 +103,15 @@ func ingestKeys(ctx context.Context, in *ingestjob.Job, keys []string, stdout io
 		}
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d files could not be read (see reports/ingest/)", len(failed), len(keys))
+		return fmt.Errorf("%d of %d files could not be ingested (see above and reports/ingest/)", len(failed), len(keys))
 	}
 	return nil
+}
+
+// isExportKey: key is under the raw/ folder of a known source.
+func isExportKey(key string) bool {
+	_, ok := source.Of(key)
+	return ok
 }
 
 func reasons(m map[string]int64) string {
@@ -132,6 +143,9 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *storeSpec == "" || *month == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --store and --month are required, and nothing else", errUsage)
 	}
+	if _, err := parseMonthFlag(*month); err != nil {
+		return err
+	}
 	if flagSet(fs, "allow-incomplete") && strings.TrimSpace(*incomplete) == "" {
 		return fmt.Errorf("%w: --allow-incomplete needs a reason, e.g. --allow-incomplete \"surveys arrive on the 5th\"", errUsage)
 	}
@@ -139,7 +153,7 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res, err := closeJob(st, wire.Local(stderr, logLevel(*verbose))).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen, AllowIncomplete: *incomplete})
+	res, err := withCloseProgress(closeJob(st, cliEnv(fs, stderr, *verbose)), stderr).Run(ctx, closejob.Request{Month: *month, Reopen: *reopen, AllowIncomplete: *incomplete})
 	var nr *closejob.NotReadyError
 	if errors.As(err, &nr) {
 		fmt.Fprintf(stdout, "Month %s is not ready: nothing published.\n\n", nr.Readiness.Month)
@@ -172,15 +186,15 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *storeSpec == "" || *month == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --store and --month are required, and nothing else", errUsage)
 	}
-	m, err := calendar.ParseMonth(*month)
+	m, err := parseMonthFlag(*month)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return err
 	}
 	st, err := wire.OpenStore(ctx, *storeSpec)
 	if err != nil {
 		return err
 	}
-	r, err := closeJob(st, wire.Local(stderr, logLevel(*verbose))).Check(ctx, m)
+	r, err := closeJob(st, cliEnv(fs, stderr, *verbose)).Check(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -294,7 +308,18 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %v", errUsage, fs.Args())
 	}
+	if _, err := parseMonthFlag(*month); err != nil {
+		return err
+	}
 	root := *dir
+	if root != "" {
+		// demo creates its store, but only a directory: never "s3:" for s3:/x.
+		if spec, err := wire.ParseStore(root); err != nil {
+			return err
+		} else if spec.Dir == "" {
+			return fmt.Errorf("%w: demo runs on a local directory, not %s", errUsage, root)
+		}
+	}
 	if root == "" {
 		tmp, err := os.MkdirTemp("", "scorecard-demo-*")
 		if err != nil {
@@ -310,18 +335,18 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	env := wire.Local(stderr, logLevel(*verbose))
+	env := cliEnv(fs, stderr, *verbose)
 	if env.CustomerKey == nil {
 		// The demo hashes customer ids with a fixed, public key: fine for
 		// sample data, never for real data (set SCORECARD_CUSTOMER_KEY).
 		env.CustomerKey = []byte("scorecard-demo-key")
 	}
 	fmt.Fprintf(stdout, "Store: %s\n\nIngesting the sample exports:\n", root)
-	if err := ingestKeys(ctx, ingestJob(st, env), nil, stdout); err != nil {
+	if err := ingestKeys(ctx, withIngestProgress(ingestJob(st, env), stderr), nil, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nClosing %s:\n", *month)
-	res, err := closeJob(st, env).Run(ctx, closejob.Request{Month: *month})
+	res, err := withCloseProgress(closeJob(st, env), stderr).Run(ctx, closejob.Request{Month: *month})
 	if err != nil {
 		return err
 	}

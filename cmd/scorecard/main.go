@@ -7,6 +7,7 @@
 //	scorecard approve --store STORE --month YYYY-MM --version N --by NAME [--note TEXT]
 //	scorecard verify --store STORE --month YYYY-MM [--version N]
 //	scorecard statement --store STORE --month YYYY-MM --employee ID [--version N]
+//	scorecard upload --store STORE FILE... --as raw/SOURCE/
 //	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787] [--public] [--token-file FILE]
 //
 // STORE is a directory or s3://bucket (endpoint and credentials from the
@@ -19,7 +20,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -44,6 +44,8 @@ const usage = `usage:
                                                      score the month with another policy; writes nothing
   scorecard statement --store STORE --month YYYY-MM --employee ID [--version N]
                                                      print an employee's 绩效考核单 (statement) as text
+  scorecard upload --store STORE FILE... --as raw/SOURCE/
+                                                     copy exports in the order given, each a later upload, then ingest them
   scorecard serve  --store STORE [--addr HOST:PORT] [--public] [--token-file FILE]
                    run ingest for S3/MinIO webhook events; POST /close runs the close.
                    Loopback only unless --public; every POST needs Content-Type: application/json
@@ -51,6 +53,8 @@ const usage = `usage:
                    written to --token-file); a foreign Origin is refused
 
 STORE is a directory (the bucket layout inside it) or s3://bucket.
+Every command takes --log-format text|json (logs go to stderr; default text)
+and --help.
 `
 
 // errUsage marks bad command-line usage (exit status 2).
@@ -81,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "approve":
 		err = cmdApprove(ctx, args[1:], stdout, stderr)
+	case "upload":
+		err = cmdUpload(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args[1:], stdout, stderr)
 	case "annual":
@@ -96,38 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scorecard: unknown command %q\n%s", args[0], usage)
 		return 2
 	}
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, errReported):
-		return 1
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)
-		}
-		return 2
-	case errors.Is(err, errNotReady):
-		return 1
-	default:
-		fmt.Fprintf(stderr, "scorecard %s: %v\n", args[0], err)
-		return 1
-	}
-}
-
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("scorecard "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	return nil
+	return exitStatus(args[0], err, stdout, stderr)
 }
 
 func logLevel(verbose bool) slog.Level {

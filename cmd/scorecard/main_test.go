@@ -28,7 +28,7 @@ func TestExitStatus(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, ""},
 		{"close without month", []string{"close", "--store", t.TempDir()}, 2, ""},
 		{"bad flag", []string{"ingest", "--nope"}, 2, ""},
-		{"bad month", []string{"close", "--store", t.TempDir(), "--month", "2026-13"}, 1, ""},
+		{"bad month", []string{"close", "--store", t.TempDir(), "--month", "2026-13"}, 2, ""},
 		{"unreadable export", []string{"ingest", "--store", badStore}, 1, "FAILED  raw/crm/x.csv"},
 		{"demo", []string{"demo"}, 0, "E1006"},
 		{"help", []string{"help"}, 0, "usage"},

@@ -86,7 +86,7 @@ func TestCloseExitsOneAndWritesNothingWhenNotReady(t *testing.T) {
 	t.Run("a store that does not exist", func(t *testing.T) {
 		missing := filepath.Join(t.TempDir(), "no-such-store")
 		var stdout, stderr bytes.Buffer
-		require.Equal(t, 1, run(context.Background(), []string{"close", "--store", missing, "--month", "2026-09"}, &stdout, &stderr))
+		require.Equal(t, 2, run(context.Background(), []string{"close", "--store", missing, "--month", "2026-09"}, &stdout, &stderr), "a STORE that is not a store is bad usage")
 		require.Contains(t, stderr.String(), "no-such-store")
 		_, err := os.Stat(missing)
 		require.ErrorIs(t, err, os.ErrNotExist, "the store directory was created")

@@ -64,7 +64,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	env := wire.Local(stderr, slog.LevelInfo)
+	env := cliEnv(fs, stderr, true)
 	c := closeJob(st, env)
 	c.Notify = &notify.Log{Store: st, Out: stderr} // events are appended to reports/events.jsonl and logged
 	h := NewServer(ingestJob(st, env), c, env.Log, token)

@@ -36,7 +36,7 @@ func cmdStatement(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	s, err := closeJob(st, wire.Local(stderr, logLevel(false))).Statement(ctx, m, int32(*version), *employee)
+	s, err := closeJob(st, cliEnv(fs, stderr, false)).Statement(ctx, m, int32(*version), *employee)
 	if err != nil {
 		return err
 	}

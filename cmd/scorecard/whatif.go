@@ -47,7 +47,7 @@ func cmdWhatif(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	env := wire.Local(stderr, logLevel(false))
+	env := cliEnv(fs, stderr, false)
 	job := &closejob.Job{Store: st, TempDir: env.TempDir, CodeVersion: wire.Version, Log: env.Log, Now: env.Now}
 	w, err := job.WhatIf(ctx, month, pol)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"log/slog"
 	"os"
@@ -35,8 +36,9 @@ import (
 	"github.com/scorecard/scorecard/pkg/store/s3store"
 )
 
-// Version is the code version recorded in manifests; set with
-// -ldflags "-X github.com/scorecard/scorecard/internal/wire.Version=…".
+// Version is the code version recorded in manifests: the VCS revision the
+// binary was built from (see version.go), or what
+// -ldflags "-X github.com/scorecard/scorecard/internal/wire.Version=…" sets.
 var Version = "dev"
 
 // Env is what the jobs need besides the store.
@@ -82,46 +84,149 @@ func (e Env) Notifier(st store.Store, log io.Writer) (notify.Notifier, error) {
 	return t, nil
 }
 
-// OpenStore opens STORE: "s3://bucket" or the path of an existing
-// directory (a mistyped path is an error, not a new empty store).
-func OpenStore(ctx context.Context, spec string) (store.Store, error) {
+// ErrStoreSpec marks a STORE argument that is not a store: not
+// s3://bucket nor a path, or a directory that does not exist (a mistyped
+// path is an error, not a new empty store). The CLI treats it as bad usage.
+var ErrStoreSpec = errors.New("bad store")
+
+// StoreSpecError is a STORE argument that is not a store, and why.
+type StoreSpecError struct {
+	Spec    string
+	Problem string
+}
+
+func (e *StoreSpecError) Error() string { return fmt.Sprintf("store %q: %s", e.Spec, e.Problem) }
+
+// Is makes a StoreSpecError an ErrStoreSpec.
+func (e *StoreSpecError) Is(target error) bool { return target == ErrStoreSpec }
+
+// StoreSpec is a parsed STORE argument: a bucket or a directory.
+type StoreSpec struct {
+	Bucket string // s3://Bucket
+	Dir    string // a local directory
+}
+
+// ParseStore parses STORE strictly: "s3://bucket" (a trailing slash is
+// allowed; the bucket is named as S3 names buckets) or a path. Anything else
+// that looks like a URL ("s3:/data/x", "S3://b", "file:///x") is refused
+// rather than taken as a relative directory named "s3:". A prefix inside
+// the bucket (s3://bucket/prefix) is refused too: the layout (raw/,
+// normalized/, payroll/, ...) is at the bucket's root, where the
+// notifications and the stack's policies expect it.
+func ParseStore(spec string) (StoreSpec, error) {
 	if spec == "" {
-		return nil, errors.New("no store given")
+		return StoreSpec{}, &StoreSpecError{spec, "no store given (a directory or s3://bucket)"}
 	}
-	if bucket, ok := strings.CutPrefix(spec, "s3://"); ok {
-		bucket = strings.TrimSuffix(bucket, "/")
-		if bucket == "" || strings.Contains(bucket, "/") {
-			return nil, fmt.Errorf("store %q: want s3://bucket", spec)
+	if rest, ok := strings.CutPrefix(spec, "s3://"); ok {
+		bucket, prefix, _ := strings.Cut(rest, "/")
+		if prefix != "" {
+			return StoreSpec{}, &StoreSpecError{spec, "a prefix inside the bucket is not supported; want s3://bucket (the layout is at the bucket's root)"}
 		}
-		s, err := s3store.New(ctx, bucket, time.Now)
+		if !validBucket(bucket) {
+			return StoreSpec{}, &StoreSpecError{spec, fmt.Sprintf("%q is not an S3 bucket name (3-63 characters: a-z, 0-9, '.', '-')", bucket)}
+		}
+		return StoreSpec{Bucket: bucket}, nil
+	}
+	if scheme, rest, ok := urlScheme(spec); ok {
+		hint := ""
+		if strings.EqualFold(scheme, "s3") {
+			hint = fmt.Sprintf(" (did you mean s3://%s?)", strings.TrimLeft(rest, "/"))
+		}
+		return StoreSpec{}, &StoreSpecError{spec, "want a directory or s3://bucket" + hint}
+	}
+	return StoreSpec{Dir: spec}, nil
+}
+
+// urlScheme reports whether spec starts like a URL, "scheme:..." (RFC 3986:
+// a letter, then letters, digits, '+', '-', '.'), and splits it there.
+func urlScheme(spec string) (scheme, rest string, ok bool) {
+	scheme, rest, ok = strings.Cut(spec, ":")
+	if !ok || len(scheme) < 2 || strings.ContainsRune(scheme, '/') { // one letter: a drive, C:\x
+		return "", "", false
+	}
+	for i, r := range scheme {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return "", "", false
+		}
+	}
+	return scheme, rest, true
+}
+
+// validBucket: S3's bucket naming rules, the part a typo breaks.
+func validBucket(b string) bool {
+	if len(b) < 3 || len(b) > 63 {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !alnum && (c != '.' && c != '-' || i == 0 || i == len(b)-1) {
+			return false
+		}
+	}
+	return true
+}
+
+// OpenStore opens STORE (see ParseStore): a bucket, or the path of an
+// existing directory. A bad STORE wraps ErrStoreSpec.
+func OpenStore(ctx context.Context, spec string) (store.Store, error) {
+	s, err := ParseStore(spec)
+	if err != nil {
+		return nil, err
+	}
+	if s.Bucket != "" {
+		st, err := s3store.New(ctx, s.Bucket, time.Now)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", spec, err)
 		}
-		return s, nil
+		return st, nil
 	}
-	if fi, err := os.Stat(spec); err != nil {
+	if fi, err := os.Stat(s.Dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &StoreSpecError{spec, "no such directory (a command never creates its store: mkdir it, or check the path)"}
+		}
 		return nil, fmt.Errorf("opening store %s: %w", spec, err)
 	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("opening store %s: not a directory", spec)
+		return nil, &StoreSpecError{spec, "not a directory"}
 	}
-	d, err := store.NewDir(spec)
+	d, err := store.NewDir(s.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", spec, err)
 	}
 	return d, nil
 }
 
-// Local is the environment of the CLI: JSON logs to w at level, the
+// LogFormat is how log records are written: text (the CLI's default,
+// for people) or JSON (the Lambdas', for CloudWatch Logs Insights).
+type LogFormat string
+
+const (
+	LogText LogFormat = "text"
+	LogJSON LogFormat = "json"
+)
+
+// Local is the environment of the CLI: text logs to w at level, the
 // customer key from SCORECARD_CUSTOMER_KEY, no metrics.
 func Local(w io.Writer, level slog.Level) Env {
+	return LocalWith(w, level, LogText)
+}
+
+// LocalWith is Local with logs in format.
+func LocalWith(w io.Writer, level slog.Level, format LogFormat) Env {
 	var key []byte
 	if k := os.Getenv("SCORECARD_CUSTOMER_KEY"); k != "" {
 		key = []byte(k)
 	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if format == LogJSON {
+		h = slog.NewJSONHandler(w, opts)
+	}
 	return Env{
 		CustomerKey: key,
 		TempDir:     os.Getenv("SCORECARD_TMPDIR"),
-		Log:         slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})),
+		Log:         slog.New(h),
 		Now:         time.Now,
 	}
 }
@@ -136,12 +241,13 @@ func Lambda(ctx context.Context, function string) (store.Store, Env) {
 	if err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}
+	env.Log.Info("starting", "function", function, "code_version", Version)
 	return st, env
 }
 
 // LambdaEnv is Lambda returning its error (for tests and benchmarks).
 func LambdaEnv(ctx context.Context) (store.Store, Env, error) {
-	env := Local(os.Stdout, slog.LevelInfo)
+	env := LocalWith(os.Stdout, slog.LevelInfo, LogJSON)
 	env.Metrics = os.Stdout
 	env.EventsTopicARN = os.Getenv("SCORECARD_EVENTS_TOPIC_ARN")
 	env.DeadLetterURL = os.Getenv("SCORECARD_INGEST_DEAD_LETTER_URL")

@@ -142,9 +142,19 @@ type Job struct {
 	// Notify receives the published, approved, not_ready, reopen_required
 	// and failed events (spec §8); nil sends none.
 	Notify notify.Notifier
+	// Progress, if not nil, is told how far the reading of the inputs has
+	// got (the CLI draws a bar on a terminal; the Lambda sets none).
+	Progress Progress
 
 	// scorePolicy, when set, replaces the store's policy (WhatIf only).
 	scorePolicy *policy.Policy
+}
+
+// Progress follows a long close: done of total bytes of the Parquet inputs
+// of one step (a table's month, e.g. "tickets 2026-09") read, called at
+// the step's start and after each object.
+type Progress interface {
+	Progress(step string, done, total int64)
 }
 
 func (j *Job) log() *slog.Logger {

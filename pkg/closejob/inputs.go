@@ -30,6 +30,7 @@ type inputs struct {
 	roster      []schema.Employee
 	haveRoster  bool
 	adjustments []schema.Adjustment
+	progress    Progress // nil: none
 	objects     []payroll.InputObject
 	sourceKeys  map[string]bool
 	partitions  []string
@@ -56,7 +57,7 @@ type inputs struct {
 // Only normalized objects in complete (see completeOutputs) are read; the
 // others are recorded as orphans, which make the month not ready.
 func (j *Job) inputs(ctx context.Context, month calendar.Month, pol *policy.Policy, work string, complete map[string]bool) (*inputs, error) {
-	in := &inputs{sourceKeys: map[string]bool{}, complete: complete}
+	in := &inputs{sourceKeys: map[string]bool{}, complete: complete, progress: j.Progress}
 	for i := pol.TicketLookbackMonths; i >= 0; i-- {
 		if err := readPartition(ctx, j.Store, in, work, bucket.TableTickets, month.Add(-i), in.readTickets); err != nil {
 			return nil, err
@@ -250,10 +251,19 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 	if err != nil {
 		return err
 	}
+	var kept []store.Object // keep records what it leaves out: once per object
+	var done, total int64
 	for _, o := range objs {
-		if !in.keep(o) {
-			continue
+		if in.keep(o) {
+			kept = append(kept, o)
+			total += o.Size
 		}
+	}
+	step := table + " " + month.String()
+	if in.progress != nil {
+		in.progress.Progress(step, 0, total)
+	}
+	for _, o := range kept {
 		var n int64
 		if err := readObject(ctx, s, o, work, func(r io.ReaderAt, size int64) (int64, error) {
 			var err error
@@ -263,6 +273,9 @@ func readPartition(ctx context.Context, s Store, in *inputs, work, table string,
 			return err
 		}
 		in.objects = append(in.objects, payroll.InputObject{Key: o.Key, ETag: o.ETag, Rows: n})
+		if done += o.Size; in.progress != nil {
+			in.progress.Progress(step, done, total)
+		}
 	}
 	return nil
 }

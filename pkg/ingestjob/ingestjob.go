@@ -90,6 +90,32 @@ type Job struct {
 	// (a key that does not decode), so that it is neither retried nor lost;
 	// nil only logs it.
 	DeadLetter DeadLetter
+	// Progress, if not nil, is told how much of the export has been read
+	// (the CLI draws a bar on a terminal; the Lambda sets none).
+	Progress Progress
+}
+
+// Progress follows a long ingest: done of total bytes of the export read,
+// called as the bytes are read and last with done == total.
+type Progress interface {
+	Progress(key string, done, total int64)
+}
+
+// progressReader tells p how much of r (total bytes) has been read.
+type progressReader struct {
+	r           io.Reader
+	p           Progress
+	key         string
+	done, total int64
+}
+
+func (r *progressReader) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	r.done += int64(n)
+	if n > 0 || err == io.EOF {
+		r.p.Progress(r.key, r.done, r.total)
+	}
+	return n, err
 }
 
 // DeadLetter is where an event that can never succeed goes: in the stack,
@@ -289,11 +315,15 @@ func (j *Job) normalize(ctx context.Context, src source.Source, opt ingest.Optio
 		return source.Result{}, nil, err
 	}
 	defer body.Close()
+	var in io.Reader = body
+	if j.Progress != nil {
+		in = &progressReader{r: body, p: j.Progress, key: obj.Key, total: obj.Size}
+	}
 	q, err := newQuarantine(work)
 	if err != nil {
 		return source.Result{}, nil, err
 	}
-	res, err := src.Normalize(body, source.Options{Read: opt, Dir: work}, q)
+	res, err := src.Normalize(in, source.Options{Read: opt, Dir: work}, q)
 	if err != nil {
 		q.close()
 		return res, nil, err

@@ -98,12 +98,12 @@ type statementView struct {
 	// Proration is "15/22" (working days employed in M / working days
 	// of M) for someone who joined or left during M (spec §11); "" else.
 	Proration string
-	Assessed                                 string
-	KPIs                                     []kpiView
-	Analysis                                 []kpiView // weight 0: shown, not scored
-	Notes                                    []string
-	Chart                                    chart
-	HaveChart                                bool
+	Assessed  string
+	KPIs      []kpiView
+	Analysis  []kpiView // weight 0: shown, not scored
+	Notes     []string
+	Chart     chart
+	HaveChart bool
 }
 
 // WriteHTML writes the statement as one self-contained HTML page.
