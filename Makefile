@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make demo   ingest the sample exports into a temporary store, close 2026-09, print the table
+#   make demo   ingest the sample exports into ./demo-store, close 2026-09, print the table and where the pages are
 #   make test   install the tools the tests need, then run every test (MinIO, cfn-lint, DuckDB included)
 # and the benchmark (docs/benchmarks.md):
 #   make bench          bash bench/run.sh: the full side-by-side run (about 30 minutes on 2 cores),
@@ -10,8 +10,10 @@
 #   make binsize        the per-module size of each Lambda bootstrap (bench/binsize.sh)
 .PHONY: demo test lint build bench binsize
 
+# The demo's store is kept in ./demo-store (emptied first), so that its pages can be opened.
 demo:
-	go run ./cmd/scorecard demo
+	rm -rf demo-store
+	go run ./cmd/scorecard demo --store demo-store
 
 test:
 	bash infra/test.sh

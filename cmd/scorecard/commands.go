@@ -361,7 +361,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	printPages(stdout, root, res)
 	if *dir == "" {
-		fmt.Fprintln(stdout, "\n(the temporary store is removed; use --store DIR to keep it)")
+		fmt.Fprintln(stdout, "\n(this temporary store, pages included, is removed on exit; use --store DIR, or make demo, to keep them)")
 	}
 	return nil
 }

@@ -26,6 +26,8 @@ var referenceKPIs = []string{"satisfaction", "on_time", "complaint_success", "re
 // payrollLine is one row of salary_multipliers.csv.
 type payrollLine struct {
 	score, band, multiplier, pay, payout string
+	// employed and working are the proration's days ("" when not prorated).
+	employed, working string
 }
 
 // readPayrollCSV reads payroll/month=M/v<N>/salary_multipliers.csv by
@@ -45,7 +47,7 @@ func readPayrollCSV(t *testing.T, dir, month string, version int32) map[string]p
 	}
 	out := map[string]payrollLine{}
 	for _, r := range recs[1:] {
-		out[r[1]] = payrollLine{score: r[4], band: r[5], multiplier: r[6], pay: r[7], payout: r[8]}
+		out[r[1]] = payrollLine{score: r[4], band: r[5], multiplier: r[6], pay: r[7], payout: r[8], employed: r[9], working: r[10]}
 	}
 	return out
 }
@@ -65,18 +67,36 @@ func scaled(t *testing.T, s string, places int) int64 {
 	return v
 }
 
-// payoutFen is pay × multiplier rounded half-up to the fen (halves away
-// from zero), computed here independently of pkg/score.
-func payoutFen(payFen, multiplierCenti int64) int64 {
-	p := new(big.Int).Mul(big.NewInt(payFen), big.NewInt(multiplierCenti))
-	neg := p.Sign() < 0
-	p.Abs(p)
-	p.Add(p, big.NewInt(50))
-	p.Quo(p, big.NewInt(100))
+// payoutFen is pay × multiplier × employed/working days rounded half-up
+// to the fen (halves away from zero), computed here independently of
+// pkg/score; employed == working when the payout is not prorated.
+func payoutFen(payFen, multiplierCenti, employed, working int64) int64 {
+	num := new(big.Int).Mul(big.NewInt(payFen), big.NewInt(multiplierCenti))
+	num.Mul(num, big.NewInt(employed))
+	den := big.NewInt(100 * working)
+	neg := num.Sign() < 0
+	num.Abs(num)
+	// floor((2·num + den) / (2·den)) is num/den rounded half-up
+	num.Mul(num, big.NewInt(2)).Add(num, den)
+	num.Quo(num, den.Mul(den, big.NewInt(2)))
 	if neg {
-		p.Neg(p)
+		num.Neg(num)
 	}
-	return p.Int64()
+	return num.Int64()
+}
+
+// days returns a payroll line's proration days (1, 1 when not prorated).
+func (p payrollLine) days(t *testing.T) (employed, working int64) {
+	t.Helper()
+	if p.employed == "" && p.working == "" {
+		return 1, 1
+	}
+	e, err1 := strconv.ParseInt(p.employed, 10, 64)
+	w, err2 := strconv.ParseInt(p.working, 10, 64)
+	if err1 != nil || err2 != nil || w <= 0 || e < 0 || e > w {
+		t.Fatalf("bad proration days %q/%q", p.employed, p.working)
+	}
+	return e, w
 }
 
 func textOf(v any) string {
@@ -185,8 +205,9 @@ func compareReference(t *testing.T, db *sql.DB, dir, month string, version int32
 			fail("%s: %s payroll score %s band %s multiplier %s; reference %s %s %s", month, id, p.score, p.band, p.multiplier, score, band, mult)
 		}
 		if p.pay != "" {
-			if want := payoutFen(scaled(t, p.pay, 2), scaled(t, mult, 2)); p.payout == "" || scaled(t, p.payout, 2) != want {
-				fail("%s: %s payout %s, pay %s × %s = %s", month, id, p.payout, p.pay, mult, FormatDecimal(big.NewInt(want), 2))
+			e, w := p.days(t)
+			if want := payoutFen(scaled(t, p.pay, 2), scaled(t, mult, 2), e, w); p.payout == "" || scaled(t, p.payout, 2) != want {
+				fail("%s: %s payout %s, pay %s × %s × %d/%d = %s", month, id, p.payout, p.pay, mult, e, w, FormatDecimal(big.NewInt(want), 2))
 			}
 		} else if p.payout != "" {
 			fail("%s: %s has a payout %s but no pay", month, id, p.payout)
