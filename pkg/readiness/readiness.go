@@ -34,7 +34,6 @@ const (
 	CheckIngest      = "ingest"
 )
 
-
 // CalendarWarnDays is how many days of calendar coverage left make the
 // check warn (the stack's CalendarDaysLeft alarm uses the same number).
 const CalendarWarnDays = 45
