@@ -336,9 +336,14 @@ func (j *Job) prepare(ctx context.Context, w when, work string, now time.Time) (
 	}
 	in.warnings = append(in.warnings, degenerate(res)...)
 	through, _ := cal.CoveredThrough(now, pol.Location())
+	mapping, mappingErr, err := j.mappingDigests(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, err)
+	}
 	ready := readiness.Evaluate(readiness.Input{
 		Month: month, Now: now, Location: pol.Location(), Settings: pol.Readiness,
 		Raw: raw, Calendar: calErr, CoveredThrough: through, Orphans: in.orphans,
+		Read: in.readKeys(), Mapping: mapping, MappingErr: mappingErr,
 	})
 	return &prepared{month: month, pol: pol, in: in, res: res, ready: ready, adj: adj}, nil
 }

@@ -3,7 +3,6 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -11,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scorecard/scorecard/pkg/mappingdigest"
 )
 
 // Mapping is config/mapping.yaml: per source, header aliases and the
@@ -32,9 +33,11 @@ import (
 type Mapping struct {
 	// Sources holds the settings of each source named in the file.
 	Sources map[Source]*Settings
-	// Digest is the hex SHA-256 of the file's bytes ("" without a file):
-	// the ingest report records it, and a changed digest re-ingests.
+	// Digest is the hex SHA-256 of the file's bytes ("" without a file).
 	Digest string
+	// sections are the digests of each source's section
+	// (mappingdigest.Sections): see DigestFor.
+	sections map[string]string
 }
 
 // Settings are how one source's exports are read.
@@ -96,6 +99,11 @@ func ParseMapping(yamlBytes []byte) (*Mapping, error) {
 	if err := yaml.Unmarshal(yamlBytes, &raw); err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", "config/mapping.yaml", err)
 	}
+	sections, err := mappingdigest.Sections(yamlBytes)
+	if err != nil {
+		return nil, err
+	}
+	m.sections = sections
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	for src, keys := range raw {
@@ -170,21 +178,17 @@ func ParseMapping(yamlBytes []byte) (*Mapping, error) {
 	return m, nil
 }
 
-// DigestFor is the hex SHA-256 of src's settings in a canonical form (""
-// when the file has none for it): what an ingest report records, so that
-// changing one source's section re-ingests that source's exports only, and
-// reformatting the file re-ingests nothing.
+// DigestFor is the digest of src's section of the file in a canonical form
+// ("" when the file has no settings for it), computed by pkg/mappingdigest:
+// what an ingest report records, so that changing one source's section
+// re-ingests that source's exports only, reformatting the file re-ingests
+// nothing, and the close (which does not link this package) can compute
+// the same digest to tell a month read with an older mapping.
 func (m *Mapping) DigestFor(src Source) string {
-	s := m.For(src)
-	if s == nil {
+	if m == nil {
 		return ""
 	}
-	data, err := json.Marshal(s)
-	if err != nil {
-		return ""
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+	return m.sections[string(src)]
 }
 
 // For returns the settings of source src (nil: none).

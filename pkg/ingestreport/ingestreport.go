@@ -79,7 +79,8 @@ type Report struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// MappingSHA256 is the digest of the config/mapping.yaml settings of
 	// this source the ingest read with ("" when there were none): when it
-	// changes, the object is ingested again.
+	// changes, the object is ingested again, and the close is not ready
+	// while an input of the month has an old one (pkg/mappingdigest).
 	MappingSHA256 string `json:"mapping_sha256,omitempty"`
 	// Sheet is the worksheet read, of a workbook.
 	Sheet string `json:"sheet,omitempty"`

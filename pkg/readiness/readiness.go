@@ -1,7 +1,9 @@
 // Package readiness decides whether month M may be closed (spec §8): the
 // month has ended, the inputs the policy requires are present, the
 // working-day calendar covers every deadline the close needs, and no raw
-// export is still waiting for its ingest or has changed since it.
+// export is still waiting for its ingest, has changed since it, or (of
+// those the month reads) was read with other config/mapping.yaml settings
+// than the current ones.
 //
 // Evaluate is pure: the listings, the ingest reports, the time and the
 // calendar's answer come in as values (pkg/closejob gathers them), and the
@@ -72,6 +74,20 @@ type Input struct {
 	// crashed before its report; an export deleted and not yet withdrawn).
 	// The close does not read them, and they fail the ingest check.
 	Orphans []string
+	// Read are the raw keys whose rows the close read for M (the month's
+	// inputs); with Mapping they make the stale-mapping part of the ingest
+	// check.
+	Read []string
+	// Mapping is the digest of each source's section of the current
+	// config/mapping.yaml (pkg/mappingdigest; a source without one is
+	// absent). An input whose report recorded another digest
+	// (ingestreport.Report.MappingSHA256, "" for none) was read with
+	// another mapping: it fails the ingest check until re-ingested.
+	Mapping map[string]string
+	// MappingErr is the error reading config/mapping.yaml gave (nil: read,
+	// or there is none); it fails the ingest check, as it stops every
+	// ingest.
+	MappingErr error
 }
 
 // Check is one readiness condition.
@@ -152,7 +168,11 @@ func Evaluate(in Input) *Result {
 	r.Checks = append(r.Checks, ended)
 
 	// Counts from current, successful reports.
-	var pending, changed []string
+	var pending, changed, stale []string
+	read := make(map[string]bool, len(in.Read))
+	for _, k := range in.Read {
+		read[k] = true
+	}
 	var newestRoster *Raw
 	for i := range in.Raw {
 		o := &in.Raw[i]
@@ -170,6 +190,9 @@ func Evaluate(in Input) *Result {
 			continue
 		case rep.Status != ingestreport.StatusOK:
 			continue
+		}
+		if read[o.Key] && in.MappingErr == nil && rep.MappingSHA256 != in.Mapping[rep.Source] {
+			stale = append(stale, o.Key)
 		}
 		if rep.Dataset == bucket.TableRoster {
 			if newestRoster == nil || o.LastModified.After(newestRoster.LastModified) || (o.LastModified.Equal(newestRoster.LastModified) && o.Key > newestRoster.Key) {
@@ -245,16 +268,23 @@ func Evaluate(in Input) *Result {
 	// No export in flight, none changed since its ingest.
 	sort.Strings(pending)
 	sort.Strings(changed)
+	sort.Strings(stale)
 	sort.Strings(r.Listed)
 	orphans := append([]string{}, in.Orphans...)
 	sort.Strings(orphans)
-	ing := Check{Name: CheckIngest, OK: len(pending) == 0 && len(changed) == 0 && len(orphans) == 0}
+	ing := Check{Name: CheckIngest, OK: len(pending) == 0 && len(changed) == 0 && len(orphans) == 0 && len(stale) == 0 && in.MappingErr == nil}
 	var parts []string
 	if len(pending) > 0 {
 		parts = append(parts, fmt.Sprintf("%d exports without an ingest report (in flight or failed): %s", len(pending), strings.Join(pending, ", ")))
 	}
 	if len(changed) > 0 {
 		parts = append(parts, fmt.Sprintf("%d exports changed since their ingest (ETag differs): %s", len(changed), strings.Join(changed, ", ")))
+	}
+	if len(stale) > 0 {
+		parts = append(parts, fmt.Sprintf("%s of the month read with other %s settings than the current ones: %s; run scorecard ingest (mapping.yaml changed since these were read)", plural(int64(len(stale)), "export"), bucket.MappingKey, strings.Join(stale, ", ")))
+	}
+	if in.MappingErr != nil {
+		parts = append(parts, fmt.Sprintf("%v: fix it and run scorecard ingest", in.MappingErr))
 	}
 	if len(orphans) > 0 {
 		parts = append(parts, fmt.Sprintf("%s without a complete ingest report (an ingest that did not finish, or an export deleted since; not read): %s", plural(int64(len(orphans)), "normalized file"), strings.Join(orphans, ", ")))
@@ -266,7 +296,7 @@ func Evaluate(in Input) *Result {
 		parts = append(parts, fmt.Sprintf("listed, not blocking: %d exports older than %v without a report: %s", len(r.Listed), in.Settings.MaxIngestLag, strings.Join(r.Listed, ", ")))
 	}
 	ing.Found = strings.Join(parts, "; ")
-	ing.Keys = append(append(append([]string{}, pending...), changed...), orphans...)
+	ing.Keys = append(append(append(append([]string{}, pending...), changed...), stale...), orphans...)
 	r.Checks = append(r.Checks, ing)
 
 	r.Ready = true
