@@ -51,6 +51,9 @@ var sampleChecks = map[string]func(t *testing.T, db *sql.DB, cards []expectedCar
 	"kpi_reference.sql":            checkKPIReferenceExpected,
 	"ticket_metrics.sql":           checkTicketMetrics,
 	"scorecard_reference.sql":      checkScorecardReferenceExpected,
+	"record_metrics.sql":           checkRecordMetrics,
+	"team_metrics.sql":             checkTeamMetrics,
+	"proration_days.sql":           checkProrationDays,
 }
 
 func TestSampleQueries(t *testing.T) {

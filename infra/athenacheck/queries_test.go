@@ -153,6 +153,9 @@ var emptyParams = map[string]map[string]string{
 	"kpi_reference.sql":        {"month": "2026-09"},
 	"ticket_metrics.sql":       {"month": "2026-09"},
 	"scorecard_reference.sql":  {"month": "2026-09"},
+	"record_metrics.sql":       {"month": "2026-09"},
+	"team_metrics.sql":         {"month": "2026-09", "team_mean_kpi": "team_score"},
+	"proration_days.sql":       {"month": "2026-09"},
 }
 
 // TestEmptyBucket runs every query before anything was ingested: the
