@@ -48,22 +48,16 @@ func finishAdjustments(ar *adjust.Result, res *score.Result) {
 		}
 	}
 	ar.NotAssessed(func(id string) bool { return applied[id] })
-	start := map[int]int{} // card -> index of its first card-level row
+	// ar.Applied is sorted by adjustment id, so each card's rows are too.
 	for _, l := range ar.Applied {
 		if l.Action == schema.ActionPoints {
 			continue
 		}
 		for _, emp := range l.Cards {
 			if i, ok := byID[emp]; ok {
-				if _, ok := start[i]; !ok {
-					start[i] = len(res.Cards[i].Evidence)
-				}
 				res.Cards[i].Evidence = append(res.Cards[i].Evidence, l.Evidence(emp))
 			}
 		}
-	}
-	for i, from := range start {
-		slices.SortStableFunc(res.Cards[i].Evidence[from:], func(a, b schema.Evidence) int { return strings.Compare(a.ItemID, b.ItemID) })
 	}
 }
 
