@@ -333,10 +333,15 @@ func (r *Result) NotAssessed(applied func(id string) bool) {
 }
 
 // Evidence is the evidence row of an applied adjustment on employee's
-// card (points adjustments get theirs from pkg/score, with the KPI).
+// card (points adjustments get theirs from pkg/score, with the KPI): KPI
+// "", Action the adjustment's, but schema.EvidenceReassignedAway on the
+// card of the employee a reassigned ticket was taken from.
 func (l Line) Evidence(employee string) schema.Evidence {
-	id, reason := l.ID, l.Reason
-	e := schema.Evidence{EmployeeID: employee, Item: schema.EvidenceAdjustment, ItemID: l.ID, AdjustmentID: &id, Reason: &reason}
+	id, reason, action := l.ID, l.Reason, l.Action
+	if l.Action == schema.ActionReassignTicket && employee != l.EmployeeID {
+		action = schema.EvidenceReassignedAway
+	}
+	e := schema.Evidence{EmployeeID: employee, Item: schema.EvidenceAdjustment, ItemID: l.ID, AdjustmentID: &id, Reason: &reason, Action: &action}
 	if l.TicketID != "" {
 		t := l.TicketID
 		e.TicketID = &t

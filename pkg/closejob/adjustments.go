@@ -33,7 +33,9 @@ func (in *inputs) readAdjustments(r io.ReaderAt, size int64) (int64, error) {
 // pkg/score did not apply (the KPI was not assessed) become not applied,
 // and the applied exclusions and reassignments are put on the cards of
 // the employees they concern as evidence (points adjustments have theirs,
-// with the KPI, from pkg/score).
+// with the KPI, from pkg/score): rows with KPI "" after every KPI row,
+// sorted by adjustment id (the order schema.Evidence documents and
+// score.CheckEvidence checks).
 func finishAdjustments(ar *adjust.Result, res *score.Result) {
 	applied := map[string]bool{}
 	byID := map[string]int{}
@@ -46,6 +48,7 @@ func finishAdjustments(ar *adjust.Result, res *score.Result) {
 		}
 	}
 	ar.NotAssessed(func(id string) bool { return applied[id] })
+	// ar.Applied is sorted by adjustment id, so each card's rows are too.
 	for _, l := range ar.Applied {
 		if l.Action == schema.ActionPoints {
 			continue

@@ -281,11 +281,23 @@ const (
 	EvidenceAdjustment = "adjustment" // an applied adjustment (spec §10)
 )
 
+// EvidenceReassignedAway is the Action of a reassign_ticket adjustment's
+// row on the card of the employee the ticket was taken from; the row on
+// the card of the employee it was credited to has ActionReassignTicket.
+const EvidenceReassignedAway = "reassign_ticket_away"
+
 // Evidence is one item that counted toward one KPI of one employee's card
 // (table `scorecard_evidence`, under scorecards/evidence/month=YYYY-MM/,
 // spec §9). The scorer emits the rows as it scores; summing them gives each
 // KPI's numerator and sample size. No customer name, phone or customer id
 // is ever a field here; Note holds free text already masked (spec §12).
+//
+// A card's rows are in KPI policy order, then item kind, then item id; a
+// points adjustment is a row (Item EvidenceAdjustment) among its KPI's.
+// The card-level adjustment rows, exclusions and reassignments, which
+// change items rather than one KPI's points, have KPI "" and come after
+// every KPI row, one per adjustment, sorted by adjustment id (ItemID).
+// score.CheckEvidence holds a card to this.
 type Evidence struct {
 	EmployeeID string `parquet:"employee_id"`
 	Version    int32  `parquet:"version"`
@@ -325,6 +337,12 @@ type Evidence struct {
 	Reason       *string `parquet:"reason,optional"`
 	// PointsMicro is, for a points adjustment, the points it added ×10^4.
 	PointsMicro *int64 `parquet:"points,decimal(4:18),optional"`
+	// Action is, for Item == EvidenceAdjustment, what the adjustment did
+	// on this card: ActionPoints (to KPI), ActionExcludeTicket,
+	// ActionExcludeSurvey, ActionReassignTicket (the ticket was credited
+	// to this employee) or EvidenceReassignedAway (it was taken from this
+	// employee). Null on other rows.
+	Action *string `parquet:"action,optional"`
 }
 
 // PublishedVersion is the one row of scorecards/published/month=YYYY-MM/v<N>.parquet

@@ -38,10 +38,10 @@ func (c *scoring) adjustPoints(emp string, weight *big.Rat, row *schema.KPIScore
 		if raw.Cmp(points) != 0 {
 			row.Explanation += " (clamped to 0.." + fixed(weight, 2) + ")"
 		}
-		id, reason := p.ID, p.Reason
+		id, reason, action := p.ID, p.Reason, schema.ActionPoints
 		ev = append(ev, schema.Evidence{
 			EmployeeID: emp, KPI: row.KPI, Item: schema.EvidenceAdjustment, ItemID: id,
-			AdjustmentID: &id, Reason: &reason, PointsMicro: ptr(roundScaled(p.Points, 10000)),
+			AdjustmentID: &id, Reason: &reason, PointsMicro: ptr(roundScaled(p.Points, 10000)), Action: &action,
 		})
 	}
 	row.PointsMicro = roundScaled(points, 10000)

@@ -15,7 +15,11 @@ import (
 // an exam score or a rating is its one record's value; an average is the
 // mean of its records. A KPI whose metric has no evidence (see
 // evidence.go) has no rows. Rows must name the card's employee and be in
-// KPI order, then item kind and id. Tests hold every card to it.
+// KPI order, then item kind and id; a KPI's adjustment rows are points
+// adjustments. The card-level adjustment rows (KPI "": exclusions and
+// reassignments, see schema.Evidence) come after every KPI row, sorted by
+// adjustment id, and each names its adjustment, reason and item (see
+// checkCardAdjustment). Tests hold every card to it.
 func CheckEvidence(c *Card, p *policy.Policy) error {
 	id := c.Scorecard.EmployeeID
 	role := ""
@@ -36,6 +40,15 @@ func CheckEvidence(c *Card, p *policy.Policy) error {
 	type sums struct{ rows, met, micro int64 }
 	got := make([]sums, len(c.KPIs))
 	for i, e := range c.Evidence {
+		if e.KPI == "" {
+			if err := checkCardAdjustment(c, i); err != nil {
+				return fmt.Errorf("evidence of %s: row %d (adjustment %s): %w", id, i, e.ItemID, err)
+			}
+			continue
+		}
+		if i > 0 && c.Evidence[i-1].KPI == "" {
+			return fmt.Errorf("evidence of %s: row %d (%s %s %s) after the card-level adjustment rows", id, i, e.KPI, e.Item, e.ItemID)
+		}
 		p, ok := pos[e.KPI]
 		if e.EmployeeID != id || !ok || e.Version != c.KPIs[p].Version {
 			return fmt.Errorf("evidence of %s: row %d names employee %s, KPI %s, version %d", id, i, e.EmployeeID, e.KPI, e.Version)
@@ -49,6 +62,9 @@ func CheckEvidence(c *Card, p *policy.Policy) error {
 		}
 		if e.Item == schema.EvidenceAdjustment {
 			// a point adjustment names itself; it is not an item of the KPI's value
+			if e.Action == nil || *e.Action != schema.ActionPoints || e.PointsMicro == nil || e.AdjustmentID == nil || *e.AdjustmentID != e.ItemID {
+				return fmt.Errorf("evidence of %s: row %d (adjustment %s on %s) is not a points adjustment", id, i, e.ItemID, e.KPI)
+			}
 			continue
 		}
 		s := &got[p]
@@ -101,6 +117,43 @@ func CheckEvidence(c *Card, p *policy.Policy) error {
 				return bad("mean value", deref(k.ValueMicro), want)
 			}
 		}
+	}
+	return nil
+}
+
+// checkCardAdjustment checks card-level adjustment row i of c: an
+// exclusion or reassignment of the card's employee and version, after the
+// previous card-level row by adjustment id, naming itself, its reason and
+// its ticket or response, with no points.
+func checkCardAdjustment(c *Card, i int) error {
+	e := &c.Evidence[i]
+	switch {
+	case e.EmployeeID != c.Scorecard.EmployeeID || e.Version != c.Scorecard.Version:
+		return fmt.Errorf("names employee %s, version %d", e.EmployeeID, e.Version)
+	case e.Item != schema.EvidenceAdjustment:
+		return fmt.Errorf("item %s with no KPI", e.Item)
+	case i > 0 && c.Evidence[i-1].KPI == "" && strings.Compare(c.Evidence[i-1].ItemID, e.ItemID) >= 0:
+		return fmt.Errorf("out of order after %s", c.Evidence[i-1].ItemID)
+	case e.AdjustmentID == nil || *e.AdjustmentID != e.ItemID:
+		return fmt.Errorf("adjustment_id is not the item id")
+	case e.Reason == nil || *e.Reason == "":
+		return fmt.Errorf("no reason")
+	case e.PointsMicro != nil:
+		return fmt.Errorf("points on a card-level adjustment")
+	case e.Action == nil:
+		return fmt.Errorf("no action")
+	}
+	switch *e.Action {
+	case schema.ActionExcludeTicket, schema.ActionReassignTicket, schema.EvidenceReassignedAway:
+		if e.TicketID == nil || *e.TicketID == "" {
+			return fmt.Errorf("%s names no ticket", *e.Action)
+		}
+	case schema.ActionExcludeSurvey:
+		if e.ResponseID == nil || *e.ResponseID == "" {
+			return fmt.Errorf("%s names no response", *e.Action)
+		}
+	default:
+		return fmt.Errorf("action %s with no KPI", *e.Action)
 	}
 	return nil
 }

@@ -104,6 +104,9 @@ type statementView struct {
 	Notes     []string
 	Chart     chart
 	HaveChart bool
+
+	// Adjustments are every adjustment row of the card (调整与申诉).
+	Adjustments []adjustmentView
 }
 
 // WriteHTML writes the statement as one self-contained HTML page.
@@ -192,6 +195,7 @@ func (s *Statement) view() *statementView {
 	if sc.WeightAssessedCenti > 0 && sc.WeightAssessedCenti != 10000 {
 		v.Notes = append(v.Notes, "部分指标未考核：总分 = 已考核指标得分之和 ÷ 已考核权重 "+v.Assessed+" × 100。")
 	}
+	v.Adjustments = s.adjustments(defs)
 	v.Chart, v.HaveChart = historyChart(s.History, s.Month, sc.ScoreCenti, v.Band)
 	return v
 }

@@ -127,6 +127,16 @@ func (s *Statement) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  另有 %d 条未列出。\n", k.More)
 		}
 	}
+	if len(v.Adjustments) > 0 {
+		b.WriteString("\n调整与申诉:\n")
+		rows := [][]string{{"  调整编号", "调整内容", "工单/回访", "分值", "原因"}}
+		for _, a := range v.Adjustments {
+			rows = append(rows, []string{"  " + a.ID, a.Action, a.Item, a.Points, a.Reason})
+		}
+		if err := Table(&b, rows); err != nil {
+			return err
+		}
+	}
 	if len(s.History) > 0 {
 		b.WriteString("\n近六个月:\n")
 		hist := [][]string{}
