@@ -43,6 +43,13 @@
 --   (0.80), D below (0.50). no_activity (no ticket evaluated, no response
 --   credited, no evaluation record of a known kind for the month): no score,
 --   no band, multiplier 1.00 (no_activity.multiplier).
+-- Adjustments (spec §10): exclusions and reassignments are already in the
+-- evidence (the items counted are the adjusted ones), and their own rows
+-- (item 'adjustment') are not items of a KPI, so they are left out of the
+-- counts. A points adjustment changes a KPI's points after its value, and
+-- this query does not re-apply it: points_adjusted is true for a card
+-- with one, whose published points and score differ from the ones here by
+-- the adjustment rows of latest_scorecard_evidence (clamped to 0..weight).
 -- The payout is not here: it is performance_pay × multiplier, rounded
 -- half-up to the fen, and performance pay is read only from payroll/
 -- (salary_multipliers.csv), which analysts cannot read (spec §12). Payroll
@@ -70,11 +77,19 @@ cards AS (
   CROSS JOIN params p
   WHERE s.month = p.month
 ),
-evidence AS (
+evidence_all AS (
   SELECT e.*
   FROM latest_scorecard_evidence e
   CROSS JOIN params p
   WHERE e.month = p.month
+),
+evidence AS (
+  SELECT * FROM evidence_all WHERE item <> 'adjustment'
+),
+points_adjusted AS (
+  SELECT DISTINCT employee_id
+  FROM evidence_all
+  WHERE item = 'adjustment' AND points IS NOT NULL
 ),
 evidence_counts AS (
   SELECT employee_id,
@@ -263,6 +278,7 @@ SELECT p.month, m.employee_id,
        CASE WHEN m.ps_c IS NOT NULL THEN CAST(CAST(m.ps_num AS DECIMAL(18,0)) * CAST('0.01' AS DECIMAL(3,2)) AS DECIMAL(18,4)) END AS problem_solving_points,
        CAST(m.assessed AS DECIMAL(10,2)) AS weight_assessed,
        m.no_activity,
+       (pa.employee_id IS NOT NULL) AS points_adjusted,
        CASE WHEN NOT m.no_activity THEN CAST(CAST(m.score_centi AS DECIMAL(18,0)) * CAST('0.01' AS DECIMAL(3,2)) AS DECIMAL(10,2)) END AS score,
        CASE WHEN m.no_activity THEN NULL
             WHEN m.score_centi >= 9000 THEN 'A'
@@ -276,4 +292,5 @@ SELECT p.month, m.employee_id,
             ELSE CAST('0.50' AS DECIMAL(10,2)) END AS multiplier
 FROM micro m
 CROSS JOIN params p
+LEFT JOIN points_adjusted pa ON pa.employee_id = m.employee_id
 ORDER BY m.employee_id;

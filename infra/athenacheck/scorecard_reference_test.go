@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scorecard/scorecard"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/store"
 )
@@ -110,6 +111,9 @@ func textOf(v any) string {
 type referenceSummary struct {
 	employees, payroll, noActivity, smallSample, notAssessed int
 	bands                                                    map[string]int
+	// pointsAdjusted are the cards the query flags points_adjusted: their
+	// values are compared, their points and score are not (see the query).
+	pointsAdjusted []string
 }
 
 // compareReference runs scorecard_reference.sql for month and requires,
@@ -153,6 +157,10 @@ func compareReference(t *testing.T, db *sql.DB, dir, month string, version int32
 			continue
 		}
 		sum.employees++
+		adjusted := r["points_adjusted"] == true
+		if adjusted {
+			sum.pointsAdjusted = append(sum.pointsAdjusted, id)
+		}
 		for _, kpi := range referenceKPIs {
 			k, ok := kpis[id][kpi]
 			if !ok {
@@ -169,9 +177,16 @@ func compareReference(t *testing.T, db *sql.DB, dir, month string, version int32
 				want += fmt.Sprintf(" adjusted %s small %v", micro(k.AdjustedMicro), k.SmallSample)
 				got += fmt.Sprintf(" adjusted %s small %v", textOf(r["satisfaction_adjusted"]), r["small_sample"])
 			}
+			if adjusted {
+				// the values, not the points: a points adjustment moved those
+				want, got = strings.SplitN(want, " points ", 2)[0], strings.SplitN(got, " points ", 2)[0]
+			}
 			if got != want {
 				fail("%s: %s %s\n   scorer    %s (%s)\n   reference %s", month, id, kpi, want, k.Explanation, got)
 			}
+		}
+		if adjusted {
+			continue
 		}
 		score, band := "", ""
 		if card.ScoreCenti != nil {
@@ -213,7 +228,7 @@ func compareReference(t *testing.T, db *sql.DB, dir, month string, version int32
 			fail("%s: %s has a payout %s but no pay", month, id, p.payout)
 		}
 	}
-	if sum.payroll != len(pay) {
+	if sum.payroll+len(sum.pointsAdjusted) < len(pay) {
 		t.Errorf("%s: %d payroll rows compared of %d", month, sum.payroll, len(pay))
 	}
 	t.Logf("%s v%d: scorecard_reference agrees with the close on %d scorecards (%d on the payroll, %d no_activity, %d small samples, %d KPIs not assessed; bands %v)",
@@ -355,4 +370,42 @@ func checkScorecardReferenceExpected(t *testing.T, db *sql.DB, cards []expectedC
 		want = append(want, line)
 	}
 	diffLines(t, "scorecard_reference", got, want)
+}
+
+// TestScorecardReferenceAdjusted: the sample month with one adjustment of
+// each action (spec §10). Exclusions and reassignments are in the evidence,
+// so every other card still agrees number for number; the card with a
+// points adjustment is flagged points_adjusted, and only its values are
+// compared.
+func TestScorecardReferenceAdjusted(t *testing.T) {
+	dir := t.TempDir()
+	if err := scorecard.CopySamples(dir); err != nil {
+		t.Fatal(err)
+	}
+	const adjustments = "调整编号,考核月份,工号,调整类型,工单号,答卷编号,指标,分值,原因,审批人\n" +
+		"ADJ-1,2026-09,E1002,exclude_ticket,GD20260831002,,,,客户重复报修,张经理\n" +
+		"ADJ-2,2026-09,E1003,reassign_ticket,GD20260827001,,,,实际由陈浩然上门处理,张经理\n" +
+		"ADJ-3,2026-09,E1003,exclude_survey,,28,,,回访打错电话,张经理\n" +
+		"ADJ-4,2026-09,E1005,points,,,on_time,-2,申诉驳回,张经理\n"
+	path := filepath.Join(dir, "raw", "adjustments", "调整 2026-09.csv")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(adjustments), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingestAll(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := closeMonth(st, sampleMonth, false, 1); err != nil {
+		t.Fatal(err)
+	}
+	s := compareReference(t, openDir(t, dir), dir, sampleMonth, 1)
+	if strings.Join(s.pointsAdjusted, ",") != "E1005" {
+		t.Errorf("points_adjusted: %v, want only E1005", s.pointsAdjusted)
+	}
 }
