@@ -24,8 +24,8 @@ lint:
 # Lambda binaries for the local check of size; SAM uses the build-* targets in infra/sam.mk.
 build:
 	mkdir -p bin/ingest bin/close
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags="-s -w" -o bin/ingest/bootstrap ./functions/ingest
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags="-s -w" -o bin/close/bootstrap ./functions/close
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -buildvcs=auto -tags lambda.norpc -trimpath -ldflags="-s -w" -o bin/ingest/bootstrap ./functions/ingest
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -buildvcs=auto -tags lambda.norpc -trimpath -ldflags="-s -w" -o bin/close/bootstrap ./functions/close
 
 QUICK ?=
 BENCH_ARGS ?=

@@ -7,11 +7,13 @@
 # bootstrap, for the provided.al2023 runtime on Graviton. lambda.norpc drops
 # the legacy RPC handler that provided.* runtimes never use.
 # Extra linker flags (for example -X to stamp the code version the close
-# writes into the manifest) go in LAMBDA_LDFLAGS_EXTRA.
+# writes into the manifest) go in LAMBDA_LDFLAGS_EXTRA. -buildvcs=auto stamps the
+# git revision (runtime/debug.ReadBuildInfo, the manifest's code_version) when
+# the source is a git checkout, whatever GOFLAGS says; without .git it is "dev".
 
 LAMBDA_GOENV := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 LAMBDA_LDFLAGS_EXTRA ?=
-LAMBDA_GOBUILD = $(LAMBDA_GOENV) go build -tags lambda.norpc -trimpath -ldflags="-s -w $(LAMBDA_LDFLAGS_EXTRA)"
+LAMBDA_GOBUILD = $(LAMBDA_GOENV) go build -buildvcs=auto -tags lambda.norpc -trimpath -ldflags="-s -w $(LAMBDA_LDFLAGS_EXTRA)"
 
 .PHONY: build-IngestFunction build-CloseFunction build-ReadinessFunction build-ApproveFunction lint-template
 
