@@ -730,7 +730,7 @@ func (h *harness) close() error {
 	}
 	h.r.CloseSetup = strings.Split(strings.TrimSpace(h.display(string(out))), "\n")
 	reset := func(int) error {
-		for _, p := range []string{"payroll", "scorecards", filepath.Join("reports", "close")} {
+		for _, p := range []string{"payroll", "scorecards", "rankings", filepath.Join("reports", "close"), filepath.Join("reports", "statements")} {
 			if err := os.RemoveAll(filepath.Join(store, p)); err != nil {
 				return err
 			}
@@ -744,9 +744,15 @@ func (h *harness) close() error {
 		name: "scorecard close", side: "scorecard", input: store, store: true,
 		timed: Timed{Argv: []string{h.binPath("scorecard"), "close", "--store", store, "--month", h.c.month}, Env: h.ourEnv()},
 		rows: func([]byte) (int64, error) {
-			n, err := countParquetRows(store, []string{"scorecards/employees", "scorecards/kpis", "payroll"})
+			n, err := countParquetRows(store, []string{"scorecards/employees", "scorecards/kpis", "scorecards/evidence", "payroll"})
+			if err != nil {
+				return 0, err
+			}
+			if n["statements"], n["statement_max_bytes"], err = countFiles(filepath.Join(store, "reports", "statements")); err != nil {
+				return 0, err
+			}
 			h.r.CloseOutputs = n
-			return int64(n["scorecards/employees"]), err
+			return int64(n["scorecards/employees"]), nil
 		},
 		after: reset,
 	}
@@ -790,6 +796,26 @@ func (h *harness) waitFor(path string) bool {
 		h.logf("waiting for %s", path)
 		time.Sleep(min(30*time.Second, time.Until(deadline)+time.Millisecond))
 	}
+}
+
+// countFiles counts the files under dir (the statements) and returns the
+// size of the largest.
+func countFiles(dir string) (n, largest int, err error) {
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n, largest = n+1, max(largest, int(fi.Size()))
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("counting the statements: %w", err)
+	}
+	return n, largest, nil
 }
 
 // countParquetRows counts the rows of the Parquet files under each prefix.

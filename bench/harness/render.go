@@ -175,10 +175,13 @@ func Render(r *Results, notes HandNotes) string {
 		if len(r.CloseOutputs) > 0 {
 			p("Rows the Go close wrote (first run): ")
 			var parts []string
-			for _, k := range []string{"scorecards/employees", "scorecards/kpis", "payroll"} {
+			for _, k := range []string{"scorecards/employees", "scorecards/kpis", "scorecards/evidence", "payroll"} {
 				if n, ok := r.CloseOutputs[k]; ok {
 					parts = append(parts, fmt.Sprintf("`%s` %s", k, thousands(int64(n))))
 				}
+			}
+			if n, ok := r.CloseOutputs["statements"]; ok {
+				parts = append(parts, fmt.Sprintf("statements %s (the largest %s bytes; the target is under 60 KB)", thousands(int64(n)), thousands(int64(r.CloseOutputs["statement_max_bytes"]))))
 			}
 			p("%s.\n\n", strings.Join(parts, ", "))
 		}

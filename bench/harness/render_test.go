@@ -54,7 +54,7 @@ func fixtureResults() *Results {
 				Samples: []Sample{sample(5, 6, 300, 5000)}, Median: sample(5, 6, 300, 5000), RowsOut: 5000}},
 		},
 		CloseNote:    "infra/athena/kpi_reference.sql did not exist.",
-		CloseOutputs: map[string]int{"scorecards/employees": 5000, "scorecards/kpis": 75000, "payroll": 5000},
+		CloseOutputs: map[string]int{"scorecards/employees": 5000, "scorecards/kpis": 75000, "scorecards/evidence": 1496000, "payroll": 5000, "statements": 5000, "statement_max_bytes": 11821},
 		Binaries: []Binary{
 			{Function: "ingest", Arch: "linux/arm64", Path: "bin/ingest/bootstrap", Bytes: 30474402},
 			{Function: "close", Arch: "linux/arm64", Path: "bin/close/bootstrap", Bytes: 19000000},

@@ -253,7 +253,23 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
+	// The tables (the evidence's Parquet the longest) and the pages are
+	// rendered at the same time; neither changes what the other reads.
+	stampEvidence(res, version)
+	var (
+		pages    []file
+		pagesErr error
+		rendered = make(chan struct{})
+	)
+	pagesIn := pagesInput{month: month, version: version, previous: d.latest, pol: pol, res: res, rows: rows,
+		report: report, sources: in.sources, history: hist, why: d.inputChanges(in),
+		rankings: rankingsTable(rankings, report.Ranking)}
+	go func() {
+		defer close(rendered)
+		pages, pagesErr = renderPages(pagesIn)
+	}()
 	files, err := render(month, version, res, rows)
+	<-rendered
 	if err != nil {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
@@ -262,11 +278,8 @@ func (j *Job) run(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("closing %s: %w", month, err)
 	}
 	files = append(files, rf)
-	pages, err := renderPages(pagesInput{month: month, version: version, previous: d.latest, pol: pol, res: res, rows: rows,
-		report: report, sources: in.sources, history: hist, why: d.inputChanges(in),
-		rankings: rankingsTable(rankings, report.Ranking)})
-	if err != nil {
-		return nil, fmt.Errorf("closing %s: %w", month, err)
+	if pagesErr != nil {
+		return nil, fmt.Errorf("closing %s: %w", month, pagesErr)
 	}
 	files = append(files, pages...)
 	man := j.manifest(month, version, d.latest, pol, in, digest, req.ScheduledTime, files)
@@ -619,7 +632,7 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 	if err := normalized.WriteAll(&kp, kpis); err != nil {
 		return nil, fmt.Errorf("writing scorecard KPIs: %w", err)
 	}
-	nEvidence, err := writeEvidence(&ev, res, version)
+	nEvidence, err := writeEvidence(&ev, res)
 	if err != nil {
 		return nil, err
 	}
@@ -638,17 +651,25 @@ func render(month calendar.Month, version int32, res *score.Result, rows []schem
 	}, nil
 }
 
-// writeEvidence writes every card's evidence (spec §9) in card order, with
-// the version set on the cards' rows, and returns how many rows it wrote.
-// The rows go card by card, not copied into one slice (a month has about a
-// row per ticket and response), with zstd's fastest level.
-func writeEvidence(w io.Writer, res *score.Result, version int32) (int64, error) {
-	var n int64
-	err := normalized.WriteBatches(w, normalized.Options{Compression: normalized.FastZstd}, len(res.Cards), func(i int) []schema.Evidence {
+// stampEvidence sets the version on every card's evidence rows, before
+// the tables and the pages are rendered from them at the same time.
+func stampEvidence(res *score.Result, version int32) {
+	for i := range res.Cards {
 		rows := res.Cards[i].Evidence
 		for k := range rows {
 			rows[k].Version = version
 		}
+	}
+}
+
+// writeEvidence writes every card's evidence (spec §9) in card order, the
+// version set by stampEvidence, and returns how many rows it wrote.
+// The rows go card by card, not copied into one slice (a month has about a
+// row per ticket and response), with zstd's fastest level.
+func writeEvidence(w io.Writer, res *score.Result) (int64, error) {
+	var n int64
+	err := normalized.WriteBatches(w, normalized.Options{Compression: normalized.FastZstd}, len(res.Cards), func(i int) []schema.Evidence {
+		rows := res.Cards[i].Evidence
 		n += int64(len(rows))
 		return rows
 	})
@@ -691,10 +712,14 @@ func (j *Job) manifest(month calendar.Month, version, previous int32, pol *polic
 
 // publish writes every file once, and the manifest last.
 func (j *Job) publish(ctx context.Context, month calendar.Month, version int32, files []file, man *payroll.Manifest) (manifestSHA256 string, err error) {
-	for _, f := range files {
-		if err := objects.PutOnce(ctx, j.Store, f.key, f.data); err != nil {
-			return "", err
-		}
+	// The files go on publishWorkers writers; the manifest waits for all
+	// of them, so it is still written last (a version without it is
+	// ignored, and a rerun writes the same bytes).
+	err = forEach(len(files), publishWorkers, func(i int) error {
+		return objects.PutOnce(ctx, j.Store, files[i].key, files[i].data)
+	})
+	if err != nil {
+		return "", err
 	}
 	mb, err := man.Marshal()
 	if err != nil {

@@ -104,8 +104,10 @@ func renderPages(in pagesInput) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := []file{{bucket.CloseReport(in.month, in.version, "html"), data, 0}}
-	for _, c := range in.res.Cards {
+	files := make([]file, 1+len(in.res.Cards))
+	files[0] = file{bucket.CloseReport(in.month, in.version, "html"), data, 0}
+	err = forEach(len(in.res.Cards), renderWorkers(), func(i int) error {
+		c := in.res.Cards[i]
 		c.Scorecard.Version = in.version
 		st := &statement.Statement{
 			Month: in.month, Version: in.version, Policy: in.pol, Card: c, Pooled: rep.Pooled,
@@ -115,9 +117,13 @@ func renderPages(in pagesInput) ([]file, error) {
 		}
 		data, err := st.HTML()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		files = append(files, file{bucket.Statement(in.month, in.version, c.Scorecard.EmployeeID), data, 0})
+		files[1+i] = file{bucket.Statement(in.month, in.version, c.Scorecard.EmployeeID), data, 0}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return files, nil
 }
