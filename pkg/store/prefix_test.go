@@ -29,13 +29,41 @@ func TestWithPrefixRefuses(t *testing.T) {
 	}
 }
 
+// counting is a store that counts the calls reaching it: S3 would take
+// keys a Dir refuses, so the Prefixed must refuse them before the inner store.
+type counting struct {
+	store.Store
+	calls int
+}
+
+func (c *counting) GetWith(ctx context.Context, key string, opt store.GetOptions) (io.ReadCloser, store.Object, error) {
+	c.calls++
+	return c.Store.GetWith(ctx, key, opt)
+}
+
+func (c *counting) Head(ctx context.Context, key string) (store.Object, error) {
+	c.calls++
+	return c.Store.Head(ctx, key)
+}
+
+func (c *counting) Put(ctx context.Context, key string, body io.Reader, size int64, opt store.PutOptions) (store.Object, error) {
+	c.calls++
+	return c.Store.Put(ctx, key, body, size, opt)
+}
+
+func (c *counting) Delete(ctx context.Context, key string) error {
+	c.calls++
+	return c.Store.Delete(ctx, key)
+}
+
 // TestPrefixedKeys: a key is the inner key after the prefix; a key that
-// would not stay below it is refused by every method, naming the full key,
-// and writes nothing.
+// would not stay below it is refused by every method before the inner
+// store sees it, naming the full key.
 func TestPrefixedKeys(t *testing.T) {
 	ctx := context.Background()
 	d := newDir(t)
-	p, err := store.WithPrefix(d, "team-a/")
+	inner := &counting{Store: d}
+	p, err := store.WithPrefix(inner, "team-a/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +79,7 @@ func TestPrefixedKeys(t *testing.T) {
 		t.Errorf("Head(missing) error = %v, want ErrNotExist naming the full key", err)
 	}
 	for _, key := range []string{"", "/x", "../team-b/x", "raw/../../x", "a//b", "a/./b", "a/"} {
+		before := inner.calls
 		calls := map[string]error{}
 		_, _, calls["Get"] = p.Get(ctx, key)
 		_, _, calls["GetWith"] = p.GetWith(ctx, key, store.GetOptions{})
@@ -61,6 +90,9 @@ func TestPrefixedKeys(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "team-a/"+key) || !strings.Contains(err.Error(), "invalid key") {
 				t.Errorf("%s(%q) error = %v, want an invalid key naming team-a/%s", name, key, err, key)
 			}
+		}
+		if inner.calls != before {
+			t.Errorf("key %q reached the inner store %d times", key, inner.calls-before)
 		}
 	}
 	var all []string
