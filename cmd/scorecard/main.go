@@ -10,8 +10,8 @@
 //	scorecard upload --store STORE FILE... --as raw/SOURCE/
 //	scorecard serve  --store s3://bucket [--addr 127.0.0.1:8787] [--public] [--token-file FILE]
 //
-// STORE is a directory or s3://bucket (endpoint and credentials from the
-// standard AWS environment variables). Exit status: 0 success (rejected rows
+// STORE is a directory, s3://bucket or s3://bucket/prefix (endpoint and
+// credentials from the standard AWS environment variables). Exit status: 0 success (rejected rows
 // are reported, not a failure; approving an approved version is a success
 // that says so), 1 failure (an approval refused, a version that does not
 // verify), 2 bad usage.
@@ -52,7 +52,8 @@ const usage = `usage:
                    and "Authorization: Bearer <token>" (a new token each start, printed and
                    written to --token-file); a foreign Origin is refused
 
-STORE is a directory (the bucket layout inside it) or s3://bucket.
+STORE is a directory (the bucket layout inside it), s3://bucket, or
+s3://bucket/prefix (the layout under that prefix of a shared bucket).
 Every command takes --log-format text|json (logs go to stderr; default text)
 and --help.
 `

@@ -48,6 +48,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *storeSpec == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --store is required", errUsage)
 	}
+	if sp, err := wire.ParseStore(*storeSpec); err == nil && sp.Prefix != "" {
+		// Bucket notifications name keys from the bucket's root.
+		return fmt.Errorf("%w: --store %s: serve handles bucket notifications, whose keys are from the bucket's root: give s3://bucket", errUsage, *storeSpec)
+	}
 	if err := checkLoopback(*addr, *public); err != nil {
 		return err
 	}

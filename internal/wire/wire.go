@@ -100,39 +100,50 @@ func (e *StoreSpecError) Error() string { return fmt.Sprintf("store %q: %s", e.S
 // Is makes a StoreSpecError an ErrStoreSpec.
 func (e *StoreSpecError) Is(target error) bool { return target == ErrStoreSpec }
 
-// StoreSpec is a parsed STORE argument: a bucket or a directory.
+// StoreSpec is a parsed STORE argument: a bucket (and a key prefix in it)
+// or a directory.
 type StoreSpec struct {
 	Bucket string // s3://Bucket
+	Prefix string // s3://Bucket/Prefix: "" (the bucket's root) or ending with one "/"
 	Dir    string // a local directory
 }
 
 // ParseStore parses STORE strictly: "s3://bucket" (a trailing slash is
-// allowed; the bucket is named as S3 names buckets) or a path. Anything else
-// that looks like a URL ("s3:/data/x", "S3://b", "file:///x") is refused
-// rather than taken as a relative directory named "s3:". A prefix inside
-// the bucket (s3://bucket/prefix) is refused too: the layout (raw/,
-// normalized/, payroll/, ...) is at the bucket's root, where the
-// notifications and the stack's policies expect it.
+// allowed; the bucket is named as S3 names buckets), "s3://bucket/prefix"
+// (the whole layout, raw/, normalized/, payroll/, ..., under that key
+// prefix of a shared bucket; normalized to end with one "/", and refused
+// with an empty, "." or ".." segment) or a path. Anything else that looks
+// like a URL ("s3:/data/x", "S3://b", "file:///x") is refused rather than
+// taken as a relative directory named "s3:". The deployed stack still
+// keeps its layout at the bucket's root (its notifications and policies
+// expect it there): a prefix is for the CLI.
 func ParseStore(spec string) (StoreSpec, error) {
 	if spec == "" {
-		return StoreSpec{}, &StoreSpecError{spec, "no store given (a directory or s3://bucket)"}
+		return StoreSpec{}, &StoreSpecError{spec, "no store given (a directory, s3://bucket or s3://bucket/prefix)"}
 	}
 	if rest, ok := strings.CutPrefix(spec, "s3://"); ok {
 		bucket, prefix, _ := strings.Cut(rest, "/")
-		if prefix != "" {
-			return StoreSpec{}, &StoreSpecError{spec, "a prefix inside the bucket is not supported; want s3://bucket (the layout is at the bucket's root)"}
-		}
 		if !validBucket(bucket) {
 			return StoreSpec{}, &StoreSpecError{spec, fmt.Sprintf("%q is not an S3 bucket name (3-63 characters: a-z, 0-9, '.', '-')", bucket)}
 		}
-		return StoreSpec{Bucket: bucket}, nil
+		if prefix == "" {
+			return StoreSpec{Bucket: bucket}, nil
+		}
+		norm := prefix
+		if !strings.HasSuffix(norm, "/") {
+			norm += "/"
+		}
+		if store.CheckPrefix(norm) != nil {
+			return StoreSpec{}, &StoreSpecError{spec, fmt.Sprintf("%q is not a key prefix (want s3://bucket/prefix: segments separated by one '/', none of them empty, '.' or '..')", prefix)}
+		}
+		return StoreSpec{Bucket: bucket, Prefix: norm}, nil
 	}
 	if scheme, rest, ok := urlScheme(spec); ok {
 		hint := ""
 		if strings.EqualFold(scheme, "s3") {
 			hint = fmt.Sprintf(" (did you mean s3://%s?)", strings.TrimLeft(rest, "/"))
 		}
-		return StoreSpec{}, &StoreSpecError{spec, "want a directory or s3://bucket" + hint}
+		return StoreSpec{}, &StoreSpecError{spec, "want a directory, s3://bucket or s3://bucket/prefix" + hint}
 	}
 	return StoreSpec{Dir: spec}, nil
 }
@@ -168,8 +179,9 @@ func validBucket(b string) bool {
 	return true
 }
 
-// OpenStore opens STORE (see ParseStore): a bucket, or the path of an
-// existing directory. A bad STORE wraps ErrStoreSpec.
+// OpenStore opens STORE (see ParseStore): a bucket, a key prefix of a
+// bucket (store.WithPrefix), or the path of an existing directory. A bad
+// STORE wraps ErrStoreSpec.
 func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 	s, err := ParseStore(spec)
 	if err != nil {
@@ -180,7 +192,14 @@ func OpenStore(ctx context.Context, spec string) (store.Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", spec, err)
 		}
-		return st, nil
+		if s.Prefix == "" {
+			return st, nil
+		}
+		p, err := store.WithPrefix(st, s.Prefix)
+		if err != nil {
+			return nil, &StoreSpecError{spec, err.Error()}
+		}
+		return p, nil
 	}
 	if fi, err := os.Stat(s.Dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -254,6 +273,11 @@ func LambdaEnv(ctx context.Context) (store.Store, Env, error) {
 	b := os.Getenv("SCORECARD_BUCKET")
 	if b == "" {
 		return nil, env, errors.New("SCORECARD_BUCKET is not set")
+	}
+	if strings.Contains(b, "/") {
+		// The stack's notifications and policies expect the layout at the
+		// bucket's root; a prefix is for the CLI only.
+		return nil, env, fmt.Errorf("SCORECARD_BUCKET %q: a bucket name, not bucket/prefix", b)
 	}
 	st, err := OpenStore(ctx, "s3://"+b)
 	if err != nil {

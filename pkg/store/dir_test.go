@@ -372,3 +372,12 @@ func TestDirSymlinksOutOfRoot(t *testing.T) {
 		t.Errorf("Get of a link inside the root: %+v", obj)
 	}
 }
+
+// TestPrefixedDirConformance: a Dir under a key prefix is a store, and
+// leaves the keys outside its prefix alone.
+func TestPrefixedDirConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return storetest.NewPrefixed(t, newDir(t)) })
+	t.Run("Faults", func(t *testing.T) {
+		storetest.RunFaults(t, func(t *testing.T) store.Store { return storetest.NewPrefixed(t, newDir(t)) })
+	})
+}

@@ -1,7 +1,8 @@
 // Package store is the object storage the pipeline runs on: an S3 bucket in
 // AWS, a local S3 server (MinIO) on a laptop, or a plain directory laid out
 // like the bucket. Both implementations (Dir in this package, S3 in
-// store/s3store) pass the same conformance suite in store/storetest.
+// store/s3store) pass the same conformance suite in store/storetest, and so
+// does either of them under a key prefix (WithPrefix: s3://bucket/prefix).
 //
 // Keys are S3 keys: slash-separated, UTF-8, never starting with "/", and
 // may contain spaces and Chinese characters.

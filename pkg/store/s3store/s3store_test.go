@@ -63,6 +63,11 @@ func TestConformance(t *testing.T) {
 		storetest.Run(t, func(t *testing.T) store.Store { return faulty.New(newStore(t)) })
 	})
 	t.Run("Faults", func(t *testing.T) { storetest.RunFaults(t, newStore) })
+	// A bucket under a key prefix (s3://bucket/prefix) is a store too, and
+	// leaves the rest of the bucket alone.
+	prefixed := func(t *testing.T) store.Store { return storetest.NewPrefixed(t, newStore(t)) }
+	t.Run("Prefixed", func(t *testing.T) { storetest.Run(t, prefixed) })
+	t.Run("PrefixedFaults", func(t *testing.T) { storetest.RunFaults(t, prefixed) })
 }
 
 // rootStore is a store on bucket of srv signing as root, through NewWith.
