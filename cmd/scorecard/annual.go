@@ -15,7 +15,7 @@ import (
 // cmdAnnual: scorecard annual --store S --year YYYY (spec §10).
 func cmdAnnual(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("annual", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	year := fs.Int("year", 0, "the year to close, YYYY")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -22,7 +22,7 @@ var errReported = errors.New("failed (reported above)")
 // cmdApprove: scorecard approve --store S --month M --version N --by NAME [--note TEXT].
 func cmdApprove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("approve", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	monthFlag := fs.String("month", "", "month of the version, YYYY-MM")
 	version := fs.Int("version", 0, "version to approve (1, 2, …: as the close published it)")
 	by := fs.String("by", "", "who approves (recorded in approval.json)")
@@ -79,7 +79,7 @@ func approveAndPrint(ctx context.Context, job *closejob.Job, month calendar.Mont
 // cmdVerify: scorecard verify --store S --month M [--version N].
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("verify", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	monthFlag := fs.String("month", "", "month to verify, YYYY-MM")
 	version := fs.Int("version", 0, "version to verify (default: the newest approved one)")
 	if err := parse(fs, args); err != nil {

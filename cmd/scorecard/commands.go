@@ -27,7 +27,7 @@ import (
 
 func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("ingest", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	verbose := fs.Bool("v", false, "log each step")
 	force := fs.Bool("force", false, "ingest again even the objects whose report is current")
 	if err := parse(fs, args); err != nil {
@@ -132,7 +132,7 @@ func reasons(m map[string]int64) string {
 
 func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("close", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	month := fs.String("month", "", "month to close, YYYY-MM")
 	reopen := fs.Bool("reopen", false, "publish a new version if inputs changed since the last one")
 	incomplete := fs.String("allow-incomplete", "", "close a month that is not ready; the `reason` is recorded in the manifest and the close report")
@@ -177,7 +177,7 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	month := fs.String("month", "", "month to check, YYYY-MM")
 	verbose := fs.Bool("v", false, "log each step")
 	if err := parse(fs, args); err != nil {

@@ -18,7 +18,7 @@ import (
 // aligned text (the HTML page is reports/statements/month=M/vN/E.html).
 func cmdStatement(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("statement", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	month := fs.String("month", "", "month, YYYY-MM")
 	employee := fs.String("employee", "", "employee id")
 	version := fs.Int("version", 0, "version (default: the latest published)")

@@ -28,7 +28,7 @@ import (
 // ingest made of each, as `scorecard ingest KEY...` does.
 func cmdUpload(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("upload", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	as := fs.String("as", "", "the raw/ folder the files go to: raw/crm/, raw/survey/, raw/evaluations/ or raw/roster/")
 	verbose := fs.Bool("v", false, "log each step")
 	files, err := parseInterspersed(fs, args)

@@ -21,7 +21,7 @@ import (
 // payroll cost difference in total and per team (spec §10).
 func cmdWhatif(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("whatif", stderr)
-	storeSpec := fs.String("store", "", "directory or s3://bucket")
+	storeSpec := fs.String("store", "", "directory, s3://bucket or s3://bucket/prefix")
 	monthFlag := fs.String("month", "", "the month, YYYY-MM")
 	policyFile := fs.String("policy", "", "the other policy (a policy.yaml file)")
 	format := fs.String("format", "text", "text (aligned) or csv (for spreadsheets)")
