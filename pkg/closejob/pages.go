@@ -113,7 +113,7 @@ func renderPages(in pagesInput) ([]file, error) {
 			Month: in.month, Version: in.version, Policy: in.pol, Card: c, Pooled: rep.Pooled,
 			PoolSatisfied: in.res.PoolSatisfied, PoolResponses: in.res.PoolResponses,
 			History: byEmployee[c.Scorecard.EmployeeID], Previous: in.previous,
-			Change: changes[c.Scorecard.EmployeeID], Why: in.why,
+			Change: changes[c.Scorecard.EmployeeID], Why: in.why, Override: in.report.AllowIncomplete,
 		}
 		data, err := st.HTML()
 		if err != nil {

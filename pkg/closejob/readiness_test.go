@@ -169,6 +169,21 @@ func TestAllowIncompleteRecordsTheReason(t *testing.T) {
 	require.Contains(t, page, "未就绪强制结算")
 	require.Contains(t, page, reason)
 	require.Contains(t, page, "<td>roster</td><td>no roster has been ingested</td>")
+	// ... and onto every statement (spec §8), in the page and in the text.
+	statements := 0
+	require.NoError(t, st.List(context.Background(), "reports/statements/month=2026-09/v1/", func(o store.Object) error {
+		statements++
+		html := string(sampletest.Read(t, st, o.Key))
+		require.Contains(t, html, reason, o.Key)
+		require.Contains(t, html, "未通过的检查：roster（no roster has been ingested）", o.Key)
+		return nil
+	}))
+	require.Positive(t, statements)
+	text, err := job.Statement(context.Background(), m, 1, "E1001")
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, text.WriteText(&b))
+	require.Contains(t, b.String(), reason)
 }
 
 // TestScheduledReadiness is the stack's readiness function: on 2 October

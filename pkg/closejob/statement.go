@@ -73,7 +73,7 @@ func (j *Job) Statement(ctx context.Context, month calendar.Month, version int32
 		return nil, err
 	}
 	var before []schema.PayrollRow
-	st := &statement.Statement{Month: month, Version: version}
+	st := &statement.Statement{Month: month, Version: version, Override: man.AllowIncomplete}
 	if man.Previous != nil {
 		st.Previous = *man.Previous
 		if before, err = readPayroll(ctx, j.Store, month, st.Previous); err != nil {

@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/scorecard/scorecard/pkg/calendar"
@@ -64,6 +65,10 @@ type Statement struct {
 	Previous int32
 	Change   *payroll.Change
 	Why      []string
+	// Override is set when the month was closed although not ready
+	// (--allow-incomplete): its reason and failed checks go onto every
+	// statement (spec §8).
+	Override *payroll.Override
 }
 
 // Point is one month of an employee's history.
@@ -176,6 +181,13 @@ func (s *Statement) view() *statementView {
 		kv := s.kpiView(defs, k, left)
 		left -= len(kv.Items)
 		v.KPIs = append(v.KPIs, kv)
+	}
+	if o := s.Override; o != nil {
+		var failed []string
+		for _, f := range o.Failed {
+			failed = append(failed, f.Name+"（"+f.Found+"）")
+		}
+		v.Notes = append(v.Notes, "本月数据未就绪时经批准强制结算，原因："+o.Reason+"；未通过的检查："+strings.Join(failed, "；")+"。")
 	}
 	if sc.NoActivity {
 		na := "1.00"
