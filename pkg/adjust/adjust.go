@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/scorecard/scorecard/pkg/calendar"
+	"github.com/scorecard/scorecard/pkg/payroll"
 	"github.com/scorecard/scorecard/pkg/policy"
 	"github.com/scorecard/scorecard/pkg/schema"
 	"github.com/scorecard/scorecard/pkg/score"
@@ -55,22 +56,11 @@ type Input struct {
 	Roster      []schema.Employee
 }
 
-// Line is one adjustment as the manifest, the close report and the
+// Line is one adjustment as the manifest (payroll.Adjustment, embedded:
+// its fields and JSON are the manifest's), the close report and the
 // evidence show it.
 type Line struct {
-	ID         string `json:"adjustment_id"`
-	Action     string `json:"action"`
-	EmployeeID string `json:"employee_id,omitempty"`
-	// From is the employee a reassigned ticket was credited to before.
-	From       string `json:"from_employee_id,omitempty"`
-	TicketID   string `json:"ticket_id,omitempty"`
-	ResponseID string `json:"response_id,omitempty"`
-	KPI        string `json:"kpi,omitempty"`
-	Points     string `json:"points,omitempty"`
-	Reason     string `json:"reason"`
-	ApprovedBy string `json:"approved_by"`
-	SourceKey  string `json:"source_key"`
-	SourceRow  int64  `json:"source_row"`
+	payroll.Adjustment
 	// NotApplied says why the adjustment was not applied ("" = applied).
 	NotApplied string `json:"not_applied,omitempty"`
 	// Cards are the employees whose cards show it as evidence.
@@ -354,7 +344,7 @@ func (l Line) Evidence(employee string) schema.Evidence {
 }
 
 func lineOf(a schema.Adjustment) Line {
-	l := Line{ID: a.AdjustmentID, Action: a.Action, Reason: a.Reason, ApprovedBy: a.ApprovedBy, SourceKey: a.SourceKey, SourceRow: a.SourceRow}
+	l := Line{Adjustment: payroll.Adjustment{ID: a.AdjustmentID, Action: a.Action, Reason: a.Reason, ApprovedBy: a.ApprovedBy, SourceKey: a.SourceKey, SourceRow: a.SourceRow}}
 	deref := func(s *string) string {
 		if s == nil {
 			return ""

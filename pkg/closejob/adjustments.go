@@ -65,11 +65,7 @@ func finishAdjustments(ar *adjust.Result, res *score.Result) {
 func adjustmentRefs(lines []adjust.Line) []payroll.Adjustment {
 	var out []payroll.Adjustment
 	for _, l := range lines {
-		out = append(out, payroll.Adjustment{
-			ID: l.ID, Action: l.Action, EmployeeID: l.EmployeeID, From: l.From, TicketID: l.TicketID,
-			ResponseID: l.ResponseID, KPI: l.KPI, Points: l.Points, Reason: l.Reason, ApprovedBy: l.ApprovedBy,
-			SourceKey: l.SourceKey, SourceRow: l.SourceRow,
-		})
+		out = append(out, l.Adjustment)
 	}
 	return out
 }
